@@ -1,6 +1,7 @@
 package dev.untrack.testkit;
 
-import dev.untrack.testkit.AxmlWriter.Element;
+import dev.untrack.rom.axml.BinaryXmlWriter;
+import dev.untrack.rom.axml.BinaryXmlWriter.Element;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -100,6 +101,6 @@ public final class ManifestBuilder {
     Element app = new Element("application").androidString("label", LABEL, packageName);
     components.forEach(app::child);
     m.child(app);
-    return AxmlWriter.encode(m, utf8);
+    return BinaryXmlWriter.encode(m, utf8);
   }
 }

@@ -1,4 +1,4 @@
-package dev.untrack.testkit;
+package dev.untrack.rom.axml;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * Encodes Android binary XML the way aapt2 lays it out (string pool with resource-mapped attribute names
- * first, resource map, namespace, elements), so fixture APKs carry real binary manifests. Test code only.
+ * first, resource map, namespace, elements). Used to build manifests in code (the demo app, test fixtures);
+ * {@link BinaryXml} reads what this writes.
  */
-public final class AxmlWriter {
+public final class BinaryXmlWriter {
   public static final String ANDROID_NS = "http://schemas.android.com/apk/res/android";
 
   /** An element to encode. */
@@ -65,7 +66,7 @@ public final class AxmlWriter {
   private final Map<String, Integer> pool = new LinkedHashMap<>();
   private final List<Integer> resMap = new ArrayList<>();
 
-  private AxmlWriter(boolean utf8) {
+  private BinaryXmlWriter(boolean utf8) {
     this.utf8 = utf8;
   }
 
@@ -75,7 +76,7 @@ public final class AxmlWriter {
 
   /** @param utf8 encode the string pool as UTF-8 (aapt2 uses UTF-16 for manifests; both are valid) */
   public static byte[] encode(Element root, boolean utf8) {
-    return new AxmlWriter(utf8).write(root);
+    return new BinaryXmlWriter(utf8).write(root);
   }
 
   private byte[] write(Element root) {
