@@ -286,6 +286,29 @@ public final class Payload {
         (int) manifest.signaturesSize()));
   }
 
+  /** The metadata signatures (each truncated to its unpadded size); empty if there are none. */
+  public List<byte[]> metadataSignatures() throws IOException {
+    return decodeSignatures(metadataSignatureMessage(), header.metadataSize());
+  }
+
+  /** The payload signatures (each truncated to its unpadded size); empty if there are none. */
+  public List<byte[]> payloadSignatures() throws IOException {
+    Optional<byte[]> m = payloadSignatureMessage();
+    if (m.isEmpty()) {
+      return List.of();
+    }
+    return decodeSignatures(m.get(), header.blobOffset() + manifest.signaturesOffset());
+  }
+
+  private List<byte[]> decodeSignatures(byte[] message, long offset) throws RomFormatException {
+    try {
+      return SignaturesMessage.decode(message);
+    } catch (InvalidProtocolBufferException e) {
+      throw RomFormatException.corrupt(source.name(), FORMAT, offset, "bad Signatures message: " + e.getMessage(),
+          e);
+    }
+  }
+
   /** SHA-256 of header and manifest: what the metadata signature signs. */
   public byte[] metadataDigest() throws IOException {
     MessageDigest md = OperationDecoder.sha256();
