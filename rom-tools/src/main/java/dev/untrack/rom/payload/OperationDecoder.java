@@ -24,6 +24,9 @@ final class OperationDecoder {
   /** xz dictionaries beyond this are refused (AOSP uses at most 8 MiB). */
   private static final int XZ_MEMORY_LIMIT_KIB = 128 << 10;
 
+  /** Streamed zstd frames may ask for a window this large; AOSP chunks are 2 MiB. */
+  private static final long ZSTD_WINDOW_LIMIT = 256L << 20;
+
   private final ByteSource payload;
   private final long blobOffset;
   private final int blockSize;
@@ -129,10 +132,44 @@ final class OperationDecoder {
       });
     }
     checkHash(op, partition, index, hashRange(blobOffset + op.dataOffset(), op.dataLength()));
+    if (op.type() == OperationType.REPLACE_ZSTD) {
+      long window = zstdWindow(payload.readFully(blobOffset + op.dataOffset(), (int) Math.min(18, op.dataLength())));
+      if (window > ZSTD_WINDOW_LIMIT) {
+        throw RomFormatException.unsupported(payload.name(), "payload", blobOffset + op.dataOffset(),
+            "partition '" + partition + "' operation " + index + ": zstd window of " + window
+                + " bytes exceeds the " + ZSTD_WINDOW_LIMIT + "-byte limit");
+      }
+    }
     InputStream raw = payload.openStream(blobOffset + op.dataOffset(), op.dataLength());
     InputStream in = op.type() == OperationType.REPLACE ? raw : decompressing(op, raw);
     return new ZeroPaddedStream(in, outLen,
         () -> corrupt(op, partition, index, "data decodes to more than its destination extents"));
+  }
+
+  /** The window size the first zstd frame declares (RFC 8878 §3.1.1.1), or 0 if it cannot tell. */
+  static long zstdWindow(byte[] h) {
+    if (h.length < 6 || (h[0] & 0xff) != 0x28 || (h[1] & 0xff) != 0xb5 || (h[2] & 0xff) != 0x2f
+        || (h[3] & 0xff) != 0xfd) {
+      return 0;
+    }
+    int fhd = h[4] & 0xff;
+    boolean single = (fhd & 0x20) != 0;
+    if (!single) {
+      int wd = h[5] & 0xff;
+      long base = 1L << (10 + (wd >> 3));
+      return base + (base / 8) * (wd & 7);
+    }
+    int dictBytes = new int[] {0, 1, 2, 4}[fhd & 3];
+    int fcsBytes = new int[] {1, 2, 4, 8}[fhd >> 6];
+    int at = 5 + dictBytes;
+    if (h.length < at + fcsBytes) {
+      return 0;
+    }
+    long fcs = 0;
+    for (int i = fcsBytes - 1; i >= 0; i--) {
+      fcs = (fcs << 8) | (h[at + i] & 0xff);
+    }
+    return fcsBytes == 2 ? fcs + 256 : fcs < 0 ? Long.MAX_VALUE : fcs;
   }
 
   private InputStream decompressing(InstallOperation op, InputStream raw) throws IOException {

@@ -11,6 +11,7 @@ import dev.untrack.rom.io.ArrayByteSource;
 import dev.untrack.rom.io.ByteSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
@@ -200,5 +201,20 @@ class PayloadHostileInputTest {
           List.of(new PartitionInput.Prebuilt(p, List.of())), null, work);
       assertTrue(openFails(bin).getMessage().contains("not a plain name"));
     }
+  }
+
+  @Test
+  void hugeZstdWindowsAreRefusedBeforeAllocation() throws IOException {
+    byte[] blob = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x00, (byte) 0xf8, 1, 2, 3, 4};
+    assertTrue(OperationDecoder.zstdWindow(blob) > (1L << 40));
+    assertEquals(2 * BS, OperationDecoder.zstdWindow(PayloadFixtures.zstd(new byte[2 * BS])));
+    int blocks = 5000; // 20 MiB of output: streamed, not decoded in memory
+    byte[] bin = withOps(List.of(InstallOperation.create(OperationType.REPLACE_ZSTD, 0, blob.length,
+        List.of(new Extent(0, blocks)), OperationDecoder.sha256(blob))), List.of(new ArrayByteSource(blob, "b")),
+        (long) blocks * BS);
+    Payload p = PayloadFixtures.open(bin);
+    RomFormatException e = assertThrows(RomFormatException.class,
+        () -> p.extract("system", Channels.newChannel(OutputStream.nullOutputStream()), 1));
+    assertTrue(e.isUnsupported() && e.getMessage().contains("zstd window"), e.getMessage());
   }
 }
