@@ -58,6 +58,11 @@ public final class Payload {
         "incremental OTA not supported, use a full ROM (" + detail + ")");
   }
 
+  /** True if {@code source} starts with the payload magic {@code CrAU} (for firmware detection). */
+  public static boolean hasMagic(ByteSource source) throws IOException {
+    return source.size() >= 4 && Arrays.equals(source.readFully(0, 4), PayloadHeader.MAGIC);
+  }
+
   /** Reads only the 24-byte header. */
   public static PayloadHeader readHeader(ByteSource source) throws IOException {
     if (source.size() < PayloadHeader.SIZE) {

@@ -240,4 +240,31 @@ class PayloadRoundTripTest {
     assertNotNull(p.newHash());
     assertNotEquals(0, p.operations().size());
   }
+
+  @Test
+  void readsStraightFromAStoredZipEntry() throws IOException {
+    byte[] system = PayloadFixtures.image(30, 13);
+    byte[] bin = PayloadFixtures.write(Manifest.newFull(BS, null), List.of(
+        new PartitionInput.Changed(PartitionUpdate.named("system"), new ArrayByteSource(system, "s"))), null, work);
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zo = new java.util.zip.ZipOutputStream(zip)) {
+      java.util.zip.ZipEntry e = new java.util.zip.ZipEntry("payload.bin");
+      e.setMethod(java.util.zip.ZipEntry.STORED);
+      e.setSize(bin.length);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(bin);
+      e.setCrc(crc.getValue());
+      zo.putNextEntry(e);
+      zo.write(bin);
+      zo.closeEntry();
+    }
+    try (dev.untrack.rom.zip.ZipArchive z = dev.untrack.rom.zip.ZipArchive.open(
+        new ArrayByteSource(zip.toByteArray(), "ota.zip"))) {
+      ByteSource raw = z.rawData(z.entry("payload.bin").orElseThrow());
+      assertTrue(Payload.hasMagic(raw));
+      Payload p = Payload.open(raw);
+      assertArrayEquals(system, extract(p, "system", 2));
+      assertEquals("ota.zip > payload.bin > system", p.partitionImage("system").name());
+    }
+  }
 }
