@@ -141,7 +141,13 @@ final class OperationDecoder {
       }
     }
     InputStream raw = payload.openStream(blobOffset + op.dataOffset(), op.dataLength());
-    InputStream in = op.type() == OperationType.REPLACE ? raw : decompressing(op, raw);
+    InputStream in;
+    try {
+      in = op.type() == OperationType.REPLACE ? raw : decompressing(op, raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw corrupt(op, partition, index, "cannot decompress: " + e, e);
+    }
     return new ZeroPaddedStream(in, outLen,
         () -> corrupt(op, partition, index, "data decodes to more than its destination extents"));
   }

@@ -217,4 +217,33 @@ class PayloadHostileInputTest {
         () -> p.extract("system", Channels.newChannel(OutputStream.nullOutputStream()), 1));
     assertTrue(e.isUnsupported() && e.getMessage().contains("zstd window"), e.getMessage());
   }
+
+  @Test
+  void garbageInStreamedOperationsIsACorruption() throws IOException {
+    byte[] blob = "not a compressed stream, whatever its header claims".getBytes();
+    int blocks = 5000; // beyond the in-memory limit: the streaming decoders see it
+    for (OperationType t : new OperationType[] {
+        OperationType.REPLACE_BZ, OperationType.REPLACE_XZ, OperationType.REPLACE_ZSTD}) {
+      byte[] bin = withOps(List.of(InstallOperation.create(t, 0, blob.length, List.of(new Extent(0, blocks)),
+          OperationDecoder.sha256(blob))), List.of(new ArrayByteSource(blob, "b")), (long) blocks * BS);
+      Payload p = PayloadFixtures.open(bin);
+      assertThrows(RomFormatException.class,
+          () -> p.extract("system", Channels.newChannel(OutputStream.nullOutputStream()), 1), t.toString());
+      assertThrows(RomFormatException.class, () -> p.partitionImage("system").readFully(0, 10), t.toString());
+    }
+  }
+
+  @Test
+  void verityFieldsAreDroppedOnlyWhenTheSizeChanges() throws IOException {
+    PartitionUpdate withVerity = PartitionUpdate.from(PartitionUpdate.named("system").message()
+        .with(ProtoMessage.Field.message(PartitionUpdate.HASH_TREE_EXTENT, new Extent(3, 1).toMessage()))
+        .with(ProtoMessage.Field.string(PartitionUpdate.HASH_TREE_ALGORITHM, "sha256")))
+        .withNewPartitionInfo(4 * BS, new byte[32]);
+    byte[] same = PayloadFixtures.write(Manifest.newFull(BS, null), List.of(new PartitionInput.Changed(withVerity,
+        new ArrayByteSource(new byte[4 * BS], "s"))), null, work);
+    assertTrue(PayloadFixtures.open(same).partition("system").orElseThrow().hasVerityFields());
+    byte[] grown = PayloadFixtures.write(Manifest.newFull(BS, null), List.of(new PartitionInput.Changed(withVerity,
+        new ArrayByteSource(new byte[5 * BS], "s"))), null, work);
+    assertFalse(PayloadFixtures.open(grown).partition("system").orElseThrow().hasVerityFields());
+  }
 }
