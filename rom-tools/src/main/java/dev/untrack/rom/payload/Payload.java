@@ -118,6 +118,9 @@ public final class Payload {
     if (bs < 512 || bs > (1 << 20) || Integer.bitCount(bs) != 1) {
       throw corrupt(s, h.manifestOffset(), "block size " + bs + " is not a power of two in 512..1 MiB");
     }
+    // nested messages the typed views read later: parse them now so a bad one is reported here, once
+    m.groups();
+    m.vabc();
     if (m.minorVersion() != 0) {
       throw incremental(s, "manifest minor version " + m.minorVersion() + " is a delta payload");
     }
@@ -148,7 +151,9 @@ public final class Payload {
       if (p.newSize() < 0 || hash == null || hash.length != 32) {
         throw corrupt(s, h.manifestOffset(), "partition '" + name + "' lacks new_partition_info size and hash");
       }
-      long partBlocks = (p.newSize() + bs - 1) / bs;
+      p.estimateCowSize();
+      p.estimateOpCountMax();
+      long partBlocks = p.newSize() / bs + (p.newSize() % bs != 0 ? 1 : 0);
       List<InstallOperation> ops = p.operations();
       List<long[]> ranges = new ArrayList<>(); // {startBlock, endBlock, opIndex, blocksBefore}
       for (int i = 0; i < ops.size(); i++) {
