@@ -24,6 +24,7 @@ import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -45,7 +46,8 @@ public final class KeyGenerator {
   public static SigningKey generate(KeyGenOptions options) throws SigningException {
     X500Name dn;
     try {
-      dn = new X500Name(options.distinguishedName());
+      // the JDK's parser, so the DN is encoded the way keytool would encode it (most significant RDN first)
+      dn = X500Name.getInstance(new X500Principal(options.distinguishedName()).getEncoded());
     } catch (IllegalArgumentException e) {
       throw SigningException.of(Kind.SIGN_FAILED, null, "invalid distinguished name '" + options.distinguishedName()
           + "' (example: CN=untrack, O=Example)", e);

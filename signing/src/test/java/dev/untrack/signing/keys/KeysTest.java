@@ -177,6 +177,13 @@ class KeysTest {
   }
 
   @Test
+  void distinguishedNamesAreEncodedAsKeytoolWould() throws Exception {
+    SigningKey k = KeyGenerator.generate(KeyGenOptions.defaults(TestKeys.EPOCH).withBits(2048)
+        .withDistinguishedName("CN=Test, O=Example, C=DE"));
+    assertEquals("CN=Test,O=Example,C=DE", k.certificate().getSubjectX500Principal().getName());
+  }
+
+  @Test
   void randomSerialsDiffer() throws Exception {
     KeyGenOptions o = KeyGenOptions.defaults(TestKeys.EPOCH).withBits(2048);
     BigInteger a = KeyGenerator.generate(o).certificate().getSerialNumber();
