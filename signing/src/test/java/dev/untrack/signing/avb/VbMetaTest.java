@@ -141,7 +141,7 @@ class VbMetaTest {
   void chainPartitionKeyUpdate() throws Exception {
     SigningKey top = TestKeys.rsa2048();
     VbMeta v = sample(top, AvbAlgorithm.SHA256_RSA2048);
-    byte[] newKey = AvbPublicKey.encode((RSAPublicKey) TestKeys.rsa(4096, "new system key").publicKey());
+    byte[] newKey = AvbPublicKey.encode((RSAPublicKey) TestKeys.rsa(4096, "user avb").publicKey());
     VbMeta updated = VbMeta.parse(v.withChainPartitionKey("vbmeta_system", newKey, top,
         AvbAlgorithm.SHA256_RSA2048).encode(), "x");
     AvbDescriptor.ChainPartition c = updated.descriptors().stream()
