@@ -61,11 +61,18 @@ public final class AtomicFiles {
           Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING);
         }
       } else {
+        boolean linked = false;
         try {
           Files.createLink(abs, temp);
-          Files.delete(temp);
-        } catch (UnsupportedOperationException e) {
+          linked = true;
+        } catch (FileAlreadyExistsException e) {
+          throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+          // no hard links here (some FUSE and network file systems): a plain move still refuses to replace
           Files.move(temp, abs);
+        }
+        if (linked) {
+          Files.delete(temp);
         }
       }
       temp = null;
