@@ -209,6 +209,11 @@ public final class ApkZip implements Closeable {
     if (e.size() > max || (e.stored() && e.compressedSize() > max)) {
       throw SigningException.unsupported(source, e.localHeaderOffset(), e.name() + " is larger than " + max + " bytes");
     }
+    if (!e.stored() && e.compressedSize() > max + (long) max / 8 + 1024) {
+      // deflate never grows data this much: the sizes are lies, and reading them would cost memory
+      throw SigningException.corrupt(source, e.localHeaderOffset(), e.name() + " claims " + e.compressedSize()
+          + " compressed bytes for at most " + max);
+    }
     if (e.compressedSize() > Integer.MAX_VALUE - 16) {
       throw SigningException.unsupported(source, e.localHeaderOffset(), e.name() + " is too large");
     }

@@ -131,6 +131,43 @@ class KeysTest {
   }
 
   @Test
+  void pbes2EncryptedPk8Decrypts() throws Exception {
+    // built as openssl pkcs8 -topk8 -v2 aes-256-cbc lays it out: PBES2(PBKDF2-HMAC-SHA256, AES-256-CBC)
+    SigningKey k = TestKeys.rsa2048();
+    char[] password = "pk8 secret".toCharArray();
+    byte[] salt = new byte[16];
+    byte[] iv = new byte[16];
+    new java.util.Random(3).nextBytes(salt);
+    new java.util.Random(4).nextBytes(iv);
+    byte[] aesKey = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+        .generateSecret(new javax.crypto.spec.PBEKeySpec(password, salt, 2048, 256)).getEncoded();
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+    c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(aesKey, "AES"),
+        new javax.crypto.spec.IvParameterSpec(iv));
+    byte[] encrypted = c.doFinal(k.privateKey().getEncoded());
+    var kdf = new org.bouncycastle.asn1.pkcs.KeyDerivationFunc(
+        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2,
+        new org.bouncycastle.asn1.pkcs.PBKDF2Params(salt, 2048, 32,
+            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256,
+                org.bouncycastle.asn1.DERNull.INSTANCE)));
+    var scheme = new org.bouncycastle.asn1.pkcs.EncryptionScheme(
+        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC, new org.bouncycastle.asn1.DEROctetString(iv));
+    byte[] der = new org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo(
+        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2,
+            new org.bouncycastle.asn1.pkcs.PBES2Parameters(kdf, scheme)), encrypted).getEncoded();
+    Path pk8 = Files.write(dir.resolve("enc.pk8"), der);
+    Path cert = KeyGenerator.writePk8(k, dir.resolve("plain"), false).get(1);
+    SigningKey loaded = KeyLoader.load(KeyLocation.pk8(pk8, cert, PasswordSource.of(password)));
+    assertArrayEquals(k.privateKey().getEncoded(), loaded.privateKey().getEncoded());
+    SigningException e = assertThrows(SigningException.class,
+        () -> KeyLoader.load(KeyLocation.pk8(pk8, cert, pw("wrong"))));
+    assertEquals(Kind.PASSWORD, e.kind());
+    e = assertThrows(SigningException.class, () -> KeyLoader.load(KeyLocation.pk8(pk8, cert, null)));
+    assertEquals(Kind.PASSWORD, e.kind());
+  }
+
+  @Test
   void bareRsaKeyWithoutCertificateServesAvbButNotApks() throws Exception {
     Path pk8 = dir.resolve("avb.pk8");
     Files.write(pk8, TestKeys.rsa2048().privateKey().getEncoded());
