@@ -41,7 +41,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  */
 final class Pkcs8 {
   /** Keeps a hostile file from asking for days of key stretching. */
-  private static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
+  private static final int MAX_PBKDF2_ITERATIONS = 2_000_000;
 
   private Pkcs8() {}
 

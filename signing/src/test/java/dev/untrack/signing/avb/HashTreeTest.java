@@ -69,6 +69,26 @@ class HashTreeTest {
   }
 
   @Test
+  void hashtreeDescriptorIsRebuiltForAChangedImage() throws Exception {
+    byte[] salt = new byte[32];
+    AvbDescriptor.Hashtree old = new AvbDescriptor.Hashtree(1, 8192, 8192, 4096, 4096, 4096, 2, 12288, 8192,
+        "sha256", "system", salt, new byte[32], 0, null);
+    byte[] image = new byte[300 * 4096];
+    new Random(5).nextBytes(image);
+    HashTree.InMemory t = HashTree.computeInMemory(image, old.treeParams());
+    AvbDescriptor.Hashtree rebuilt = old.withTree(image.length, image.length, t.result());
+    assertEquals(image.length, rebuilt.imageSize());
+    assertEquals(image.length, rebuilt.treeOffset());
+    assertEquals(4 * 4096, rebuilt.treeSize());
+    assertArrayEquals(t.result().rootDigest(), rebuilt.rootDigest());
+    assertEquals(0, rebuilt.fecNumRoots(), "FEC is not regenerated, so it is dropped");
+    assertEquals("system", rebuilt.partitionName());
+    assertArrayEquals(salt, rebuilt.salt());
+    byte[] enc = rebuilt.encode();
+    assertEquals(rebuilt, AvbDescriptor.parseAll(enc, 0, "d").get(0));
+  }
+
+  @Test
   void levelSizesFollowAvbtool() {
     // 1 GiB of 4 KiB blocks with 32-byte digests: 8 MiB, 64 KiB, 4 KiB levels
     long[] sizes = HashTree.levelSizes(1L << 30, 4096, 32);
