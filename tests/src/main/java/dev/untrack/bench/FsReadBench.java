@@ -1,0 +1,161 @@
+package dev.untrack.bench;
+
+import dev.untrack.rom.fs.FileSystemImage;
+import dev.untrack.rom.fs.FileSystems;
+import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.testkit.FsFixtures;
+import dev.untrack.testkit.Oracle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reading throughput of the ext4 and EROFS readers on images of a few hundred MB generated here, next to the
+ * native tools on the same images in the same run: {@code fsck.erofs --extract} (decodes every file without
+ * writing) and {@code debugfs rdump} (writes the tree to a temporary directory).
+ *
+ * <p>Usage: {@code FsReadBench [megabytes=300] [workdir]}. Needs mkfs.erofs, fsck.erofs, mke2fs, debugfs.
+ */
+public final class FsReadBench {
+  private FsReadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int mb = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("fsbench");
+    Files.createDirectories(work);
+    FsFixtures.Tree tree = tree(mb);
+    System.out.printf("tree: %d entries, %.1f MB of file content%n", tree.nodes().size(),
+        tree.contentBytes() / 1e6);
+    long t0 = System.nanoTime();
+    Path erofs = FsFixtures.erofs(tree, work, "bench", List.of("-zlz4hc", "-T0"));
+    System.out.printf("mkfs.erofs -zlz4hc: %.1f s, image %.1f MB%n", (System.nanoTime() - t0) / 1e9,
+        Files.size(erofs) / 1e6);
+    t0 = System.nanoTime();
+    Path ext4 = FsFixtures.ext4(tree, work, "bench", FsFixtures.Ext4Options.defaults());
+    System.out.printf("mke2fs -d: %.1f s, image %.1f MB%n%n", (System.nanoTime() - t0) / 1e9,
+        Files.size(ext4) / 1e6);
+
+    System.out.printf("%-34s %10s %10s %12s%n", "measure", "seconds", "MB/s", "peak heap MB");
+    double ourErofs = measure("untrack EROFS: walk tree", erofs, false, tree.contentBytes());
+    double ourErofsRead = measure("untrack EROFS: walk + read all", erofs, true, tree.contentBytes());
+    double fsck = nativeTool("fsck.erofs --extract (decode all)", tree.contentBytes(),
+        List.of("fsck.erofs", "--extract", erofs.toString()), null);
+    double ourExt4 = measure("untrack ext4: walk tree", ext4, false, tree.contentBytes());
+    double ourExt4Read = measure("untrack ext4: walk + read all", ext4, true, tree.contentBytes());
+    Path dump = work.resolve("rdump");
+    double rdump = nativeTool("debugfs rdump (writes files)", tree.contentBytes(),
+        List.of("debugfs", "-R", "rdump / " + dump, ext4.toString()), dump);
+    System.out.printf("%nratio untrack/native, full read: EROFS %.2fx, ext4 %.2fx (target <= 1.5x)%n",
+        ourErofsRead / fsck, ourExt4Read / rdump);
+    System.out.printf("tree walk alone: EROFS %.3f s, ext4 %.3f s%n", ourErofs, ourExt4);
+    deleteTree(work);
+  }
+
+  static FsFixtures.Tree tree(int mb) {
+    FsFixtures.Tree t = new FsFixtures.Tree();
+    long budget = (long) mb << 20;
+    int app = 0;
+    while (budget > 0) {
+      long size = Math.min(budget, (2L << 20) + (app % 7) * (1L << 20));
+      String dir = "system/app/App" + app;
+      t.file(dir + "/App" + app + ".apk", size, app);
+      t.label(dir + "/App" + app + ".apk", "u:object_r:system_file:s0");
+      for (int i = 0; i < 20; i++) {
+        t.file(dir + "/res/r" + i + ".xml", 700 + 97 * i, app * 100L + i);
+      }
+      budget -= size;
+      app++;
+    }
+    return t;
+  }
+
+  private static double measure(String label, Path image, boolean content, long bytes) throws IOException {
+    run(image, content); // warm-up: JIT and page cache
+    double best = Double.MAX_VALUE;
+    long peak = 0;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      resetPeaks();
+      long t = System.nanoTime();
+      run(image, content);
+      best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      peak = Math.max(peak, peakHeap());
+    }
+    System.out.printf("%-34s %10.3f %10s %12.1f%n", label, best,
+        content ? String.format("%.0f", bytes / 1e6 / best) : "-", peak / 1e6);
+    return best;
+  }
+
+  private static void run(Path image, boolean content) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    try (FileSystemImage fs = FileSystems.open(FileByteSource.open(image))) {
+      fs.walk(e -> {
+        if (content && e.isRegular()) {
+          ByteSource c = fs.content(e);
+          try (InputStream in = c.openStream()) {
+            while (in.read(buf) > 0) {
+              // consume
+            }
+          }
+        }
+        return true;
+      });
+    }
+  }
+
+  private static double nativeTool(String label, long bytes, List<String> cmd, Path outDir) throws IOException {
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      if (outDir != null) {
+        deleteTree(outDir);
+        Files.createDirectories(outDir);
+      }
+      long t = System.nanoTime();
+      Oracle.run(null, Duration.ofMinutes(10), cmd).assertOk(label);
+      double s = (System.nanoTime() - t) / 1e9;
+      if (i > 0) {
+        best = Math.min(best, s);
+      }
+    }
+    System.out.printf("%-34s %10.3f %10.0f %12s%n", label, best, bytes / 1e6 / best, "-");
+    return best;
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}
