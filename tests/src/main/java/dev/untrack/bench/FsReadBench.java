@@ -60,7 +60,7 @@ public final class FsReadBench {
     deleteTree(work);
   }
 
-  static FsFixtures.Tree tree(int mb) {
+  public static FsFixtures.Tree tree(int mb) {
     FsFixtures.Tree t = new FsFixtures.Tree();
     long budget = (long) mb << 20;
     int app = 0;

@@ -14,14 +14,20 @@ final class ErofsCompressedSource implements ByteSource {
   private final ErofsInode vi;
   private final ZMap map;
   private final String name;
+  private final String plainWhat;
+  private final String compressedWhat;
   private long cachedStart = -1;
+  private int cachedLen;
   private byte[] cachedData;
+  private byte[] inBuf = new byte[0];
 
   ErofsCompressedSource(ErofsImage img, ErofsInode vi, String name) throws IOException {
     this.img = img;
     this.vi = vi;
     this.map = new ZMap(img, vi);
     this.name = name;
+    this.plainWhat = "plain cluster of nid " + vi.nid();
+    this.compressedWhat = "compressed cluster of nid " + vi.nid();
   }
 
   @Override
@@ -42,38 +48,44 @@ final class ErofsCompressedSource implements ByteSource {
     if (!dst.hasRemaining()) {
       return 0;
     }
-    if (cachedData == null || position < cachedStart || position >= cachedStart + cachedData.length) {
+    if (cachedData == null || position < cachedStart || position >= cachedStart + cachedLen) {
       ErofsExtent e = map.map(position);
-      cachedData = null;
-      cachedData = decode(e);
+      cachedStart = -1;
+      decode(e);
       cachedStart = e.logicalStart();
+      cachedLen = (int) e.logicalLength();
     }
     int from = (int) (position - cachedStart);
-    int n = Math.min(dst.remaining(), cachedData.length - from);
+    int n = Math.min(dst.remaining(), cachedLen - from);
     dst.put(cachedData, from, n);
     return n;
   }
 
-  private byte[] decode(ErofsExtent e) throws IOException {
+  /** Decodes into {@code cachedData} (reused across extents; memory stays at the largest extent). */
+  private void decode(ErofsExtent e) throws IOException {
     int llen = (int) e.logicalLength();
-    byte[] out = new byte[llen];
+    if (cachedData == null || cachedData.length < llen) {
+      cachedData = new byte[llen];
+    }
+    byte[] out = cachedData;
     switch (e.kind()) {
       case FRAGMENT:
-        img.readFragment(e.physicalOffset(), out, vi);
-        return out;
+        img.readFragment(e.physicalOffset(), out, llen, vi);
+        return;
       case PLAIN:
       case INTERLACED:
       case INLINE_PLAIN: {
-        byte[] in = img.readAt(e.physicalOffset(), e.physicalLength(), "plain cluster of nid " + vi.nid());
+        int plen = e.physicalLength();
+        byte[] in = input(e.physicalOffset(), plen, plainWhat);
         int r = e.kind() == ErofsExtent.Kind.INTERLACED ? (int) (e.logicalStart() & (img.blockSize() - 1)) : 0;
-        if (llen > in.length || (llen > 0 && r >= in.length)) {
-          throw img.corrupt(e.physicalOffset(), "plain cluster of " + in.length + " bytes cannot hold " + llen
+        if (llen > plen || (llen > 0 && r >= plen)) {
+          throw img.corrupt(e.physicalOffset(), "plain cluster of " + plen + " bytes cannot hold " + llen
               + " bytes of nid " + vi.nid());
         }
-        int first = Math.min(in.length - r, llen);
+        int first = Math.min(plen - r, llen);
         System.arraycopy(in, r, out, 0, first);
         System.arraycopy(in, 0, out, first, llen - first);
-        return out;
+        return;
       }
       case COMPRESSED:
       case INLINE_COMPRESSED: {
@@ -81,30 +93,41 @@ final class ErofsCompressedSource implements ByteSource {
           throw img.unsupported(e.physicalOffset(), "compression algorithm " + algorithmName(e.algorithm())
               + " in nid " + vi.nid() + " (only LZ4/LZ4HC is supported)");
         }
-        byte[] in = img.readAt(e.physicalOffset(), e.physicalLength(), "compressed cluster of nid " + vi.nid());
+        int plen = e.physicalLength();
+        byte[] in = input(e.physicalOffset(), plen, compressedWhat);
         int margin = 0;
         if (img.superblock().has(ErofsSuperblock.INCOMPAT_ZERO_PADDING)) {
-          int limit = Math.min(in.length, img.blockSize());
+          int limit = Math.min(plen, img.blockSize());
           while (margin < limit && in[margin] == 0) {
             margin++;
           }
-          if (margin >= in.length) {
+          if (margin >= plen) {
             throw img.corrupt(e.physicalOffset(), "compressed cluster of nid " + vi.nid() + " is all zeros");
           }
         }
         try {
-          Lz4Block.decode(in, margin, in.length - margin, out, 0, llen);
+          Lz4Block.decode(in, margin, plen - margin, out, 0, llen);
         } catch (Lz4Block.MalformedException ex) {
           throw RomFormatException.corrupt(img.source().name(), "erofs",
               e.physicalOffset() + margin + ex.inputOffset(),
               "corrupt LZ4 data in nid " + vi.nid() + " (" + name + ", logical offset " + e.logicalStart()
                   + "): " + ex.getMessage(), ex);
         }
-        return out;
+        return;
       }
       default:
         throw new IllegalStateException(e.kind().toString());
     }
+  }
+
+  /** The physical cluster, read into a buffer reused across extents. */
+  private byte[] input(long offset, int plen, String what) throws IOException {
+    if (inBuf.length < plen) {
+      inBuf = new byte[plen];
+    }
+    img.checkRange(offset, plen, what);
+    img.readFullyAt(offset, ByteBuffer.wrap(inBuf, 0, plen));
+    return inBuf;
   }
 
   static String algorithmName(int a) {

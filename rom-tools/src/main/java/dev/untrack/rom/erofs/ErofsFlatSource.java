@@ -20,12 +20,14 @@ final class ErofsFlatSource implements ByteSource {
   private final int chunkBits;
   private final long chunkIndexBase;
   private final int chunkEntrySize;
+  private final String chunkWhat;
 
   ErofsFlatSource(ErofsImage img, ErofsInode vi, String name) throws IOException {
     this.img = img;
     this.vi = vi;
     this.name = name;
     this.bs = img.blockSize();
+    this.chunkWhat = "chunk of nid " + vi.nid();
     long size = vi.size();
     long blocks = (size + bs - 1) / bs;
     switch (vi.layout()) {
@@ -120,7 +122,7 @@ final class ErofsFlatSource implements ByteSource {
         physical = -1;
       } else {
         physical = blk * bs + within;
-        img.checkRange(physical, Math.min(run, size - position), "chunk of nid " + vi.nid());
+        img.checkRange(physical, Math.min(run, size - position), chunkWhat);
       }
     } else if (position < tailStart) {
       physical = vi.rawU() * bs + position;

@@ -181,7 +181,7 @@ public final class ErofsImage implements FileSystemImage {
     return out;
   }
 
-  void readFragment(long offset, byte[] out, ErofsInode owner) throws IOException {
+  void readFragment(long offset, byte[] out, int len, ErofsInode owner) throws IOException {
     ByteSource p = packed;
     if (p == null) {
       synchronized (this) {
@@ -198,11 +198,11 @@ public final class ErofsImage implements FileSystemImage {
         p = packed;
       }
     }
-    if (offset < 0 || offset > p.size() - out.length) {
-      throw corrupt(owner.offset(), "fragment [" + offset + ", +" + out.length + ") of nid " + owner.nid()
+    if (offset < 0 || offset > p.size() - len) {
+      throw corrupt(owner.offset(), "fragment [" + offset + ", +" + len + ") of nid " + owner.nid()
           + " lies outside the packed inode (" + p.size() + " bytes)");
     }
-    ByteBuffer buf = ByteBuffer.wrap(out);
+    ByteBuffer buf = ByteBuffer.wrap(out, 0, len);
     long pos = offset;
     while (buf.hasRemaining()) {
       int n = p.read(pos, buf);

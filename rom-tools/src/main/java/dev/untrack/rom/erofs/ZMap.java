@@ -44,6 +44,7 @@ final class ZMap {
   private long idataOff = -1;
   private long tailHeadLcn = -1;
   private final long headerPos;
+  private final String indexWhat;
   private long ebase;
   private long compacted4bInitial;
   private long compacted2b;
@@ -65,6 +66,7 @@ final class ZMap {
     this.img = img;
     this.vi = vi;
     this.blkBits = img.superblock().blockSizeBits();
+    this.indexWhat = "compression index of nid " + vi.nid();
     this.headerPos = (vi.tailOffset() + 7) & ~7L;
     byte[] h = img.readAt(headerPos, 8, "compression header of nid " + vi.nid());
     if ((u8(h, 7) & 0x80) != 0) {
@@ -146,15 +148,15 @@ final class ZMap {
     long block = pos >>> blkBits;
     int in = (int) (pos & (bs - 1));
     if (in + len > bs) {
-      return img.readAt(pos, len, "compression index of nid " + vi.nid());
+      return img.readAt(pos, len, indexWhat);
     }
     if (block != cachedBlock) {
       long start = block << blkBits;
       int n = (int) Math.min(bs, img.source().size() - start);
       if (n < in + len) {
-        return img.readAt(pos, len, "compression index of nid " + vi.nid());
+        return img.readAt(pos, len, indexWhat);
       }
-      cached = img.readAt(start, n, "compression index of nid " + vi.nid());
+      cached = img.readAt(start, n, indexWhat);
       cachedBlock = block;
     }
     return java.util.Arrays.copyOfRange(cached, in, in + len);
@@ -367,7 +369,8 @@ final class ZMap {
     Lcluster head = headOf(load(lcn), endoff);
     long la = (head.lcn << lclusterBits) | head.clusterofs;
     long end = vi.size();
-    for (long l = head.lcn + 1; l < totalIdx; l++) {
+    // walk to the next HEAD; NONHEAD lookahead distances let the walk skip ahead (each step still checks)
+    for (long l = head.lcn + 1; l < totalIdx; ) {
       Lcluster n = load(l);
       if (n.type != TYPE_NONHEAD) {
         end = Math.min(end, (l << lclusterBits) | n.clusterofs);
@@ -376,6 +379,7 @@ final class ZMap {
       if (((l - head.lcn) << lclusterBits) > MAX_EXTENT) {
         break;
       }
+      l += Math.max(1, n.delta1);
     }
     if (ofs < la || ofs >= end) {
       throw img.corrupt(headerPos, "logical byte " + ofs + " is not inside its extent [" + la + ", " + end

@@ -19,10 +19,16 @@ abstract class BlockMapper {
 
   final Ext4Image image;
   final Ext4Inode inode;
+  final String nodeWhat;
+  final String extentWhat;
+  final String indirectWhat;
 
   BlockMapper(Ext4Image image, Ext4Inode inode) {
     this.image = image;
     this.inode = inode;
+    this.nodeWhat = "extent node of inode " + inode.number();
+    this.extentWhat = "block mapping of inode " + inode.number();
+    this.indirectWhat = "indirect block of inode " + inode.number();
   }
 
   static BlockMapper of(Ext4Image image, Ext4Inode inode) {
@@ -65,7 +71,7 @@ abstract class BlockMapper {
     }
 
     private byte[] readNode(long block, int expectDepth) throws IOException {
-      byte[] b = image.readBlock(block, "extent node of inode " + inode.number());
+      byte[] b = image.readBlock(block, nodeWhat);
       long where = block * image.blockSize();
       checkHeader(b, 0, b.length, where, expectDepth);
       if (image.superblock().metadataCsum()) {
@@ -174,7 +180,7 @@ abstract class BlockMapper {
             return BlockRun.hole(count);
           }
           long p = phys + (lblk - start);
-          image.checkBlockRange(p, count, "extent of inode " + inode.number());
+          image.checkBlockRange(p, count, extentWhat);
           return new BlockRun(p, count);
         }
       }
@@ -228,8 +234,7 @@ abstract class BlockMapper {
 
     private byte[] indirect(int level, long block) throws IOException {
       if (cachedNo[level] != block) {
-        image.checkBlockRange(block, 1, "indirect block of inode " + inode.number());
-        cached[level] = image.readBlock(block, "indirect block of inode " + inode.number());
+        cached[level] = image.readBlock(block, indirectWhat);
         cachedNo[level] = block;
       }
       return cached[level];
@@ -283,7 +288,7 @@ abstract class BlockMapper {
       while (idx + n < count && u32(b, off + 4 * (idx + n)) == first + n) {
         n++;
       }
-      image.checkBlockRange(first, n, "block map of inode " + inode.number());
+      image.checkBlockRange(first, n, extentWhat);
       return new BlockRun(first, n);
     }
 
