@@ -6,6 +6,9 @@ package dev.untrack.rom.erofs;
  * be followed by padding or hold more than the extent refers to. lz4hc output is the same format.
  */
 public final class Lz4Block {
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private Lz4Block() {}
 
   /** Thrown for malformed input; callers turn it into a located {@code RomFormatException}. */
@@ -59,7 +62,17 @@ public final class Lz4Block {
         if (n > ipEnd - ip) {
           throw new MalformedException("literals run past the input", ip - srcOff);
         }
-        System.arraycopy(src, ip, dst, op, n);
+        if (n <= 16 && ip + 16 <= ipEnd && op + 16 <= opEnd) {
+          // short literals: two 8-byte moves; bytes past n are rewritten by the next sequence
+          LONG.set(dst, op, (long) LONG.get(src, ip));
+          LONG.set(dst, op + 8, (long) LONG.get(src, ip + 8));
+        } else if (n <= 16) {
+          for (int k = 0; k < n; k++) {
+            dst[op + k] = src[ip + k];
+          }
+        } else {
+          System.arraycopy(src, ip, dst, op, n);
+        }
         ip += n;
         op += n;
         if (op >= opEnd) {
@@ -93,8 +106,21 @@ public final class Lz4Block {
       matchLen += 4;
       int n = Math.min(matchLen, opEnd - op);
       int from = op - offset;
-      if (offset >= n) {
-        System.arraycopy(dst, from, dst, op, n);
+      if (n <= 32 && offset >= 8 && op + 40 <= opEnd) {
+        // short match, 8 bytes at a time: with offset >= 8 every read lies in bytes already written, and bytes
+        // written past n are rewritten by the next sequence
+        for (int k = 0; k < n; k += 8) {
+          LONG.set(dst, op + k, (long) LONG.get(dst, from + k));
+        }
+        op += n;
+      } else if (offset >= n) {
+        if (n <= 32) {
+          for (int k = 0; k < n; k++) {
+            dst[op + k] = dst[from + k];
+          }
+        } else {
+          System.arraycopy(dst, from, dst, op, n);
+        }
         op += n;
       } else if (offset == 1) {
         java.util.Arrays.fill(dst, op, op + n, dst[from]);

@@ -451,7 +451,6 @@ public final class Ext4Image implements FileSystemImage {
       return out;
     }
     int bs = sb.blockSize();
-    ByteSource data = data(dir, "directory " + dir.number());
     BlockMapper mapper = BlockMapper.of(this, dir);
     long blocks = (dir.size() + bs - 1) / bs;
     byte[] block = new byte[bs];
@@ -464,7 +463,6 @@ public final class Ext4Image implements FileSystemImage {
       readFullyAt(where, ByteBuffer.wrap(block));
       parseDirBlock(block, 0, bs, where, dir, out);
     }
-    data.close();
     return out;
   }
 
