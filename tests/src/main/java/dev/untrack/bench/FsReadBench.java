@@ -7,7 +7,6 @@ import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.testkit.FsFixtures;
 import dev.untrack.testkit.Oracle;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -122,11 +121,17 @@ public final class FsReadBench {
     try (FileSystemImage fs = FileSystems.open(FileByteSource.open(image))) {
       fs.walk(e -> {
         if (content && e.isRegular()) {
+          // positional reads, as the zip reader and extractors use a ByteSource
           ByteSource c = fs.content(e);
-          try (InputStream in = c.openStream()) {
-            while (in.read(buf) > 0) {
-              // consume
+          java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+          long pos = 0;
+          while (pos < c.size()) {
+            bb.clear();
+            int n = c.read(pos, bb);
+            if (n <= 0) {
+              throw new IOException("short read in " + e.path());
             }
+            pos += n;
           }
         }
         return true;
