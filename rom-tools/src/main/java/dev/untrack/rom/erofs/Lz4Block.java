@@ -6,8 +6,9 @@ package dev.untrack.rom.erofs;
  * be followed by padding or hold more than the extent refers to. lz4hc output is the same format.
  */
 public final class Lz4Block {
+  /** Moves 8 bytes at once; native order, since bytes are copied, never interpreted. */
   private static final java.lang.invoke.VarHandle LONG =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
 
   private Lz4Block() {}
 

@@ -163,10 +163,15 @@ final class ZMap {
   }
 
   private Lcluster load(long lcn) throws IOException {
+    return load(lcn, false);
+  }
+
+  /** {@code lookahead}: also work out a compact NONHEAD's distance to the next HEAD (full indexes store it). */
+  private Lcluster load(long lcn, boolean lookahead) throws IOException {
     if (lcn < 0 || lcn >= totalIdx) {
       throw img.corrupt(headerPos, "logical cluster " + lcn + " outside 0.." + totalIdx + " in nid " + vi.nid());
     }
-    return vi.layout() == ErofsInode.COMPRESSED_FULL ? loadFull(lcn) : loadCompact(lcn);
+    return vi.layout() == ErofsInode.COMPRESSED_FULL ? loadFull(lcn) : loadCompact(lcn, lookahead);
   }
 
   private Lcluster loadFull(long lcn) throws IOException {
@@ -205,7 +210,7 @@ final class ZMap {
     return v & ((1 << lobits) - 1);
   }
 
-  private Lcluster loadCompact(long lcn) throws IOException {
+  private Lcluster loadCompact(long lcn, boolean lookahead) throws IOException {
     long idx = lcn;
     long pos = ebase;
     int shift;
@@ -246,7 +251,9 @@ final class ZMap {
     m.type = t[0];
     if (m.type == TYPE_NONHEAD) {
       m.clusterofs = 1 << lclusterBits;
-      m.delta1 = lookaheadDistance(in, lobits, encodeBits, vcnt, i);
+      if (lookahead) {
+        m.delta1 = lookaheadDistance(in, lobits, encodeBits, vcnt, i);
+      }
       if ((lo & D0_CBLKCNT) != 0) {
         if (!big) {
           throw img.corrupt(pos, "compressed block count without big pclusters in nid " + vi.nid());
@@ -371,7 +378,7 @@ final class ZMap {
     long end = vi.size();
     // walk to the next HEAD; NONHEAD lookahead distances let the walk skip ahead (each step still checks)
     for (long l = head.lcn + 1; l < totalIdx; ) {
-      Lcluster n = load(l);
+      Lcluster n = load(l, true);
       if (n.type != TYPE_NONHEAD) {
         end = Math.min(end, (l << lclusterBits) | n.clusterofs);
         break;
