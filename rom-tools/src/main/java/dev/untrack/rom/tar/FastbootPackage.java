@@ -253,7 +253,7 @@ public final class FastbootPackage implements Closeable {
         new Spool(options.workDir(), 0), owned);
   }
 
-  /** The single top-level directory every name lives in, or "" if there is none. */
+  /** The single top-level directory every name lives in (but not {@code images/} itself), or "" if none. */
   static String commonRoot(List<String> names) {
     String root = null;
     for (String n : names) {
@@ -268,7 +268,7 @@ public final class FastbootPackage implements Closeable {
         return "";
       }
     }
-    return root == null ? "" : root;
+    return root == null || root.equals("images") ? "" : root;
   }
 
   private static String relative(String root, String name) {

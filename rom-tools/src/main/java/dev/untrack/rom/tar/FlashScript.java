@@ -42,7 +42,7 @@ public record FlashScript(String path, String text) {
       if (trimmed.startsWith("#") || trimmed.regionMatches(true, 0, "rem ", 0, 4) || trimmed.startsWith("::")) {
         continue;
       }
-      Matcher m = FLASH.matcher(l);
+      Matcher m = FLASH.matcher(l.replace("`dirname $0`/", "").replace("$(dirname $0)/", ""));
       if (m.find()) {
         out.add(new FlashCommand(m.group(1), imagePath(m.group(2)), i + 1));
       }

@@ -49,17 +49,26 @@ public final class Spool implements Closeable {
       throw RomFormatException.unsupported(name, "spool", RomFormatException.NO_OFFSET,
           "spooling " + size + " more bytes would exceed the " + maxBytes + "-byte spool limit");
     }
-    Files.createDirectories(workDir);
-    FileStore store = Files.getFileStore(workDir);
-    long free = store.getUsableSpace();
-    if (free < size) {
-      throw new IOException(workDir + ": " + free + " bytes free, " + size + " needed to spool " + name);
-    }
-    Path temp = Files.createTempFile(workDir, "untrack-spool-", ".tmp");
+    Path temp;
     FileChannel ch = null;
+    try {
+      Files.createDirectories(workDir);
+      FileStore store = Files.getFileStore(workDir);
+      long free = store.getUsableSpace();
+      if (free < size) {
+        throw new IOException(free + " bytes free, " + size + " needed");
+      }
+      temp = Files.createTempFile(workDir, "untrack-spool-", ".tmp");
+    } catch (IOException e) {
+      throw new SpoolWriteException(workDir + ": cannot spool " + name + ": " + e.getMessage(), e);
+    }
     boolean ok = false;
     try {
-      ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      try {
+        ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new SpoolWriteException(temp + ": " + e.getMessage(), e);
+      }
       byte[] buf = new byte[1 << 20];
       long done = 0;
       while (done < size) {
@@ -68,8 +77,12 @@ public final class Spool implements Closeable {
           throw RomFormatException.corrupt(name, "spool", done, "ended after " + done + " of " + size + " bytes");
         }
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          ch.write(bb);
+        try {
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
+        } catch (IOException e) {
+          throw new SpoolWriteException(workDir + ": writing the copy of " + name + " failed: " + e.getMessage(), e);
         }
         done += n;
       }

@@ -238,16 +238,10 @@ public final class TarArchive implements Closeable {
           continue;
         }
         String name = file + " > " + e.name();
-        if (spoolNow.test(e) && !ready.containsKey(e.name())) {
-          ready.put(e.name(), spool.spool(tar, e.size(), name));
-          if (stopAfter != null) {
-            stopAfter.remove(e.name());
-            if (stopAfter.isEmpty()) {
-              return;
-            }
-          }
-        } else if (out != null && e.size() <= limits.maxInMemory() && inMemory + e.size() <= MAX_IN_MEMORY_TOTAL
-            && !ready.containsKey(e.name())) {
+        if (ready.containsKey(e.name())) {
+          continue;
+        }
+        if (out != null && e.size() <= limits.maxInMemory() && inMemory + e.size() <= MAX_IN_MEMORY_TOTAL) {
           byte[] data = tar.readNBytes((int) e.size());
           if (data.length != e.size()) {
             throw RomFormatException.corrupt(file, "tar", RomFormatException.NO_OFFSET,
@@ -255,6 +249,14 @@ public final class TarArchive implements Closeable {
           }
           inMemory += data.length;
           ready.put(e.name(), new dev.untrack.rom.io.ArrayByteSource(data, name));
+        } else if (spoolNow.test(e)) {
+          ready.put(e.name(), spool.spool(tar, e.size(), name));
+          if (stopAfter != null) {
+            stopAfter.remove(e.name());
+            if (stopAfter.isEmpty()) {
+              return;
+            }
+          }
         }
       }
       if (stopAfter != null && !stopAfter.isEmpty()) {
@@ -264,10 +266,10 @@ public final class TarArchive implements Closeable {
       throw RomFormatException.corrupt(file, "tar", gzip ? RomFormatException.NO_OFFSET : counting.count,
           "archive ends early (truncated?)", e);
     } catch (IOException e) {
-      if (e instanceof RomFormatException) {
+      if (e instanceof RomFormatException || e instanceof SpoolWriteException) {
         throw e;
       }
-      if (gzip && e.getMessage() != null && !(e instanceof java.nio.file.FileSystemException)) {
+      if (gzip) {
         throw RomFormatException.corrupt(file, "gzip", counting.count, "corrupt gzip stream: " + e.getMessage(), e);
       }
       throw e;
