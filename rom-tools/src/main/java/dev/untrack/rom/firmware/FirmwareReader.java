@@ -290,7 +290,10 @@ public final class FirmwareReader {
         p -> p.startsWith("images/"));
   }
 
-  /** The images of a package, sparse ones expanded, split ones joined, supers followed by their partitions. */
+  /**
+   * The images of a package in path order, sparse ones expanded, split ones joined, supers followed by their
+   * partitions.
+   */
   private static List<Partition> packagePartitions(FastbootPackage pkg, Options options) throws IOException {
     List<Partition> out = new ArrayList<>();
     List<FastbootPackage.Member> images = new ArrayList<>();
@@ -300,6 +303,7 @@ public final class FirmwareReader {
         images.add(m);
       }
     }
+    images.sort(Comparator.comparing(FastbootPackage.Member::path));
     // Split sparse images: several sparse members whose names differ only by a number, joined by content.
     Map<String, List<FastbootPackage.Member>> splits = new LinkedHashMap<>();
     Map<FastbootPackage.Member, ByteSource> sparse = new LinkedHashMap<>();

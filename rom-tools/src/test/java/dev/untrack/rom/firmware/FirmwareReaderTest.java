@@ -179,7 +179,7 @@ class FirmwareReaderTest {
       FastbootPackage pkg = f.fastbootPackage().orElseThrow();
       assertEquals(FastbootPackage.Format.TGZ, pkg.format());
       assertEquals("dev_images_1.0", pkg.root());
-      assertEquals(List.of("super", "system_a", "vendor_a", "system_b", "boot"),
+      assertEquals(List.of("boot", "super", "system_a", "vendor_a", "system_b"),
           f.partitions().stream().map(Partition::name).toList());
       Partition sys = f.partition("system_a").orElseThrow();
       assertEquals("images/super.img (sparse) > system_a", sys.origin());
