@@ -5,6 +5,7 @@ import dev.untrack.rom.io.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -401,6 +402,22 @@ public final class SparseImage implements ByteSource {
       done += n;
     }
     return done;
+  }
+
+  /** Writes the whole expanded image to {@code out} (what {@code simg2img} does), through a 1 MiB buffer. */
+  public void expandTo(WritableByteChannel out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    long pos = 0;
+    while (pos < size) {
+      buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), size - pos));
+      int n = read(pos, buf);
+      buf.flip();
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+      pos += n;
+    }
   }
 
   /** Reads the image as one part alone would expand it (other parts' data as zeros). */
