@@ -189,34 +189,33 @@ public final class FastbootSplit {
   }
 
   private static long crc(SparseImage image, List<Piece> pieces) throws IOException {
-    CRC32 crc = new CRC32();
+    long v = 0;
     byte[] buf = new byte[1 << 16];
-    long bs = image.blockSize();
+    int bs = image.blockSize();
     for (Piece p : pieces) {
-      long pos = p.startBlock() * bs;
-      long end = p.endBlock() * bs;
+      long len = p.blocks() * bs;
+      CRC32 crc = new CRC32();
       if (p.type() == SparseImage.ChunkType.FILL) {
-        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(bs).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
           b.putInt(p.fillValue());
         }
-        while (pos < end) {
-          int n = (int) Math.min(buf.length, end - pos);
-          crc.update(buf, 0, n);
-          pos += n;
-        }
+        crc.update(b.array());
+        v = Crc32Math.combine(v, Crc32Math.repeat(crc.getValue(), bs, p.blocks()), len);
       } else {
         ByteSource s = image.sources().get(p.source());
         long at = p.fileOffset();
-        while (pos < end) {
-          int n = (int) Math.min(buf.length, end - pos);
+        long left = len;
+        while (left > 0) {
+          int n = (int) Math.min(buf.length, left);
           s.readFully(at, buf, 0, n);
           crc.update(buf, 0, n);
-          pos += n;
           at += n;
+          left -= n;
         }
+        v = Crc32Math.combine(v, crc.getValue(), len);
       }
     }
-    return crc.getValue();
+    return v;
   }
 }

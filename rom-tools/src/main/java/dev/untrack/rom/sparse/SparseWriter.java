@@ -156,6 +156,16 @@ public final class SparseWriter {
     Result run() throws IOException {
       for (long w = 0; w < totalBlocks; w += windowBlocks) {
         int n = (int) Math.min(windowBlocks, totalBlocks - w);
+        if (!options.crc32() && nothingIn(w, n)) {
+          // a window of pure don't care (unused space in a super): no bytes to look at
+          if (runType != DC) {
+            flush();
+            runType = DC;
+            runStart = w;
+          }
+          runBlocks += n;
+          continue;
+        }
         load(w, n);
         for (int k = 0; k < n; k++) {
           classify(w, k);
@@ -170,6 +180,15 @@ public final class SparseWriter {
       }
       long bytes = out.finish();
       return new Result(out.blocks(), out.chunks(), bytes);
+    }
+
+    private boolean nothingIn(long firstBlock, int n) {
+      long wStart = firstBlock * bs;
+      long wEnd = wStart + (long) n * bs;
+      while (cursor < regions.size() && regions.get(cursor).end() <= wStart) {
+        cursor++;
+      }
+      return cursor >= regions.size() || regions.get(cursor).offset() >= wEnd;
     }
 
     /** Assembles window bytes: data read, fills expanded, don't care zeroed. */

@@ -99,6 +99,26 @@ class SparseImageTest {
   }
 
   @Test
+  void verifiesChecksumsWithoutExpandingHoles() throws IOException {
+    // 16 TiB of DONT_CARE and a FILL then a CRC32 chunk: verification must not walk 16 TiB
+    long blocks = 0xfffffff0L;
+    long zeros = Crc32Math.zeros(blocks * BS);
+    CRC32 fillBlock = new CRC32();
+    byte[] pattern = new byte[BS];
+    for (int i = 0; i < BS; i += 4) {
+      pattern[i] = 9;
+    }
+    fillBlock.update(pattern);
+    long expected = Crc32Math.combine(zeros, Crc32Math.repeat(fillBlock.getValue(), BS, 15), 15L * BS);
+    SparseBytes b = new SparseBytes(BS).dontCare(blocks).fill(15, 9).crc((int) expected);
+    long t = System.nanoTime();
+    open(b.build()).verifyChecksums();
+    assertTrue(System.nanoTime() - t < 5_000_000_000L, "verification must not expand the holes");
+    SparseBytes bad = new SparseBytes(BS).dontCare(blocks).fill(15, 9).crc((int) expected ^ 1);
+    assertThrows(RomFormatException.class, () -> open(bad.build()).verifyChecksums());
+  }
+
+  @Test
   void refusesHostileHeaders() {
     SparseBytes badMagic = new SparseBytes(BS).dontCare(1);
     badMagic.magic = 0x12345678;
