@@ -368,12 +368,7 @@ public final class FirmwareReader {
     ImageType type = ImageType.of(content);
     out.add(new Partition(name, content.size(), content, origin, type, ""));
     if (type == ImageType.SUPER && options.expandSuper()) {
-      SuperImage sup;
-      try {
-        sup = SuperImage.open(content, options.superSlot());
-      } catch (RomFormatException e) {
-        throw e.within(origin);
-      }
+      SuperImage sup = SuperImage.open(content, options.superSlot());
       for (LpPartition p : sup.partitions()) {
         ByteSource view;
         try {

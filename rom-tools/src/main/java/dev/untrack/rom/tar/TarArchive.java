@@ -196,7 +196,9 @@ public final class TarArchive implements Closeable {
     InputStream raw = counting;
     Set<String> seen = new java.util.HashSet<>();
     long inMemory = 0;
-    try (InputStream in = gzip ? new GzipCompressorInputStream(counting, true) : raw;
+    try (InputStream in = gzip
+            ? GzipCompressorInputStream.builder().setInputStream(counting).setDecompressConcatenated(true).get()
+            : raw;
         Counting tarBytes = new Counting(in);
         TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes)) {
       long headerAt = 0;
