@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,9 +35,8 @@ import java.util.regex.Pattern;
  *
  * <p>Everything stays lazy: a sparse image is indexed, not expanded; a super's logical partitions are views of
  * its extents. The one exception is a gzip-compressed package, whose images are spooled once into
- * {@link Options#workDir()} (see {@link FastbootPackage}). payload.bin and sdat are read by
- * {@link PayloadProvider} / {@link SdatProvider} implementations supplied in the options or found with
- * {@link ServiceLoader}.
+ * {@link Options#workDir()} (see {@link FastbootPackage}). payload.bin and sdat are read by the built-in
+ * {@link PayloadProvider} / {@link SdatProvider} unless the options supply others.
  */
 public final class FirmwareReader {
   private static final Pattern SPLIT = Pattern.compile("^(.+?)(?:_(\\d+)|\\.img_sparsechunk\\.(\\d+))(\\.img)?$");
@@ -118,11 +116,11 @@ public final class FirmwareReader {
     }
 
     Optional<PayloadProvider> payload() {
-      return payload != null ? Optional.of(payload) : ServiceLoader.load(PayloadProvider.class).findFirst();
+      return Optional.of(payload != null ? payload : new PayloadPartitions());
     }
 
     Optional<SdatProvider> sdat() {
-      return sdat != null ? Optional.of(sdat) : ServiceLoader.load(SdatProvider.class).findFirst();
+      return Optional.of(sdat != null ? sdat : new SdatPartitions());
     }
   }
 
