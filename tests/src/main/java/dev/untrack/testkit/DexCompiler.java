@@ -1,5 +1,6 @@
 package dev.untrack.testkit;
 
+import com.android.tools.r8.ClassFileResourceProvider;
 import com.android.tools.r8.CompilationFailedException;
 import com.android.tools.r8.CompilationMode;
 import com.android.tools.r8.D8;
@@ -31,7 +32,17 @@ import org.jf.smali.SmaliOptions;
  * Maven Central), or smali → the smali assembler. Test code only.
  */
 public final class DexCompiler {
+  /** The JDK as D8's library; opening it costs seconds, so it is opened once. */
+  private static ClassFileResourceProvider jdk;
+
   private DexCompiler() {}
+
+  private static synchronized ClassFileResourceProvider jdk() throws IOException {
+    if (jdk == null) {
+      jdk = JdkClassFileProvider.fromSystemJdk();
+    }
+    return jdk;
+  }
 
   /**
    * Compiles Java sources (map of fully qualified class name → source text) to dex files (classes.dex first).
@@ -54,7 +65,7 @@ public final class DexCompiler {
       Files.createDirectories(out);
       D8Command.Builder b = D8Command.builder()
           .addProgramFiles(classFiles)
-          .addLibraryResourceProvider(JdkClassFileProvider.fromSystemJdk())
+          .addLibraryResourceProvider(jdk())
           .setMinApiLevel(minApi)
           .setMode(CompilationMode.RELEASE)
           .setOutput(out, OutputMode.DexIndexed);

@@ -1,5 +1,6 @@
 package dev.untrack.testkit.sandbox;
 
+import dev.untrack.testkit.BuildCache;
 import dev.untrack.testkit.DexCompiler;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -93,17 +94,34 @@ public final class FakeAndroid {
   private static void build() {
     try {
       Path dir = Files.createTempDirectory("fakeandroid");
-      Path classDir = dir.resolve("classes");
-      Files.createDirectories(classDir);
-      DexCompiler.compileJava(sources(), List.of(), classDir);
       Map<String, byte[]> map = new TreeMap<>();
-      try (Stream<Path> s = Files.walk(classDir)) {
-        for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-          if (p.toString().endsWith(".class")) {
-            String rel = classDir.relativize(p).toString().replace('\\', '/');
-            map.put(rel.substring(0, rel.length() - ".class".length()), Files.readAllBytes(p));
+      // cached as [names, class1, class2, ...]: javac is slow on a busy machine and the output is deterministic
+      List<byte[]> cached = BuildCache.files(BuildCache.key("fake-android-javac", sources()), () -> {
+        try {
+          Path classDir = dir.resolve("classes");
+          Files.createDirectories(classDir);
+          DexCompiler.compileJava(sources(), List.of(), classDir);
+          List<String> names = new java.util.ArrayList<>();
+          List<byte[]> out = new java.util.ArrayList<>();
+          out.add(null);
+          try (Stream<Path> s = Files.walk(classDir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+              if (p.toString().endsWith(".class")) {
+                String rel = classDir.relativize(p).toString().replace('\\', '/');
+                names.add(rel.substring(0, rel.length() - ".class".length()));
+                out.add(Files.readAllBytes(p));
+              }
+            }
           }
+          out.set(0, String.join("\n", names).getBytes(StandardCharsets.UTF_8));
+          return out;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
+      });
+      String[] names = new String(cached.get(0), StandardCharsets.UTF_8).split("\n");
+      for (int i = 0; i < names.length; i++) {
+        map.put(names[i], cached.get(i + 1));
       }
       Path j = dir.resolve("fake-android.jar");
       try (OutputStream fo = Files.newOutputStream(j); JarOutputStream jo = new JarOutputStream(fo)) {
