@@ -25,22 +25,34 @@ public final class FakeNetwork {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** URL, headers and body, plus every base64-looking token of them decoded, for "does it carry X" checks. */
+    /**
+     * URL, headers and body, their URL-decoded form, and every base64-looking token of them decoded, for "does
+     * it carry X" checks (telemetry is often base64 inside a form field).
+     */
     public String everythingDecoded() {
-      StringBuilder sb = new StringBuilder(url).append('\n').append(headers).append('\n').append(bodyText());
-      String all = sb.toString();
-      for (String token : all.split("[^A-Za-z0-9+/=_-]+")) {
-        if (token.length() >= 8) {
-          try {
-            byte[] d = token.contains("-") || token.contains("_")
-                ? Base64.getUrlDecoder().decode(token) : Base64.getDecoder().decode(token);
-            sb.append('\n').append(new String(d, StandardCharsets.UTF_8));
-          } catch (IllegalArgumentException e) {
-            // not base64
-          }
+      String raw = url + "\n" + headers + "\n" + bodyText();
+      StringBuilder sb = new StringBuilder(raw);
+      String urlDecoded = raw;
+      try {
+        urlDecoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        sb.append('\n').append(urlDecoded);
+      } catch (IllegalArgumentException e) {
+        // not URL-encoded
+      }
+      decodeRuns(urlDecoded, java.util.regex.Pattern.compile("[A-Za-z0-9+/]{8,}={0,2}"), Base64.getDecoder(), sb);
+      decodeRuns(urlDecoded, java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,}={0,2}"), Base64.getUrlDecoder(), sb);
+      return sb.toString();
+    }
+
+    private static void decodeRuns(String text, java.util.regex.Pattern run, Base64.Decoder decoder, StringBuilder out) {
+      java.util.regex.Matcher m = run.matcher(text);
+      while (m.find()) {
+        try {
+          out.append('\n').append(new String(decoder.decode(m.group()), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not base64
         }
       }
-      return sb.toString();
     }
 
     public boolean carries(String needle) {
