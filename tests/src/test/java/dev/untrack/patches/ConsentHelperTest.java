@@ -98,7 +98,34 @@ class ConsentHelperTest {
       assertEquals(false, allowed(box, box.context()));
       assertEquals(true, box.callStatic("dev.untrack.inject.Consent", "isIncognito"));
       box.callStatic("dev.untrack.inject.Consent", "setIncognito", false);
+      assertEquals(false, allowed(box, box.context()), "stays out until the process restarts");
+    }
+    try (AndroidSandbox box = sandbox("honor-switch")) {
+      box.secure("upload_log_pref", 1);
       assertEquals(true, allowed(box, box.context()));
+      Object prefs = box.call(box.context(), "getSharedPreferences", "com.example.app_preferences", 0);
+      Object editor = box.call(prefs, "edit");
+      box.call(editor, "putBoolean", "pref_Incognito_Mode", true);
+      box.call(editor, "commit");
+      assertEquals(false, allowed(box, box.context()), "an incognito key in the default preferences");
+      assertEquals(false, allowed(box, null));
+      box.call(box.call(box.call(prefs, "edit"), "putBoolean", "pref_Incognito_Mode", false), "commit");
+      assertEquals(true, allowed(box, box.context()), "incognito switched off in the preferences");
+    }
+  }
+
+  @Test
+  void diagnosticsNeedTheirOwnSwitchAndTheProgram() throws IOException {
+    try (AndroidSandbox box = sandbox("honor-switch")) {
+      assertEquals(false, box.callStatic("dev.untrack.inject.Consent", "diagnosticsAllowed", box.context()));
+      box.secure("upload_log_pref", 1);
+      assertEquals(true, box.callStatic("dev.untrack.inject.Consent", "diagnosticsAllowed", box.context()));
+      box.secure("upload_debug_log_pref", 0);
+      assertEquals(false, box.callStatic("dev.untrack.inject.Consent", "diagnosticsAllowed", new Object[] {null}));
+    }
+    try (AndroidSandbox box = sandbox("block")) {
+      box.secure("upload_log_pref", 1).secure("upload_debug_log_pref", 1);
+      assertEquals(false, box.callStatic("dev.untrack.inject.Consent", "diagnosticsAllowed", box.context()));
     }
   }
 
