@@ -191,6 +191,47 @@ public final class TelemetryFixtures {
     return jar("miuistatssdksharedv3", List.of("sdk/mistat3"), Set.of(Sdk.MISTAT_V3), Set.of("data.mistat.xiaomi.com"));
   }
 
+  // ---- the real Sensors Analytics SDK -------------------------------------------------------------------
+
+  /**
+   * The real Sensors Analytics SDK ({@link RealInput#SENSORS_COMMON_AAR}, from Maven Central): the AAR's
+   * classes.jar dexed by D8 and packaged as a jar, the way an app that bundles it would carry it. Skipped
+   * (or failed in CI) when the input cannot be fetched.
+   */
+  public static Fixture realSensorsSdk() {
+    return CACHE.computeIfAbsent("real:sensors", k -> {
+      byte[] classesJar = aarClassesJar(RealInput.SENSORS_COMMON_AAR.get());
+      List<byte[]> dex = BuildCache.files(BuildCache.key("sensors-aar-d8-api26",
+              Map.of("classes.jar", java.util.HexFormat.of().formatHex(sha256(classesJar)))),
+          () -> DexCompiler.jarToDex(classesJar, List.of(FakeAndroid.jar()), 26));
+      return new Fixture("sensors-common-0.1.4", null, "sensors-common-0.1.4.jar", jarOf(dex), dex,
+          new TreeSet<>(Set.of(Sdk.SENSORS)), new TreeSet<>(), false);
+    });
+  }
+
+  /** The {@code classes.jar} inside an AAR. */
+  public static byte[] aarClassesJar(Path aar) {
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(aar.toFile())) {
+      java.util.zip.ZipEntry e = z.getEntry("classes.jar");
+      if (e == null) {
+        throw new IllegalStateException(aar + " has no classes.jar");
+      }
+      try (java.io.InputStream in = z.getInputStream(e)) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- must keep working -------------------------------------------------------------------------------
 
   public static Fixture xmsf() {

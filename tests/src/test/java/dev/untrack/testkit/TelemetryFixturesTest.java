@@ -45,6 +45,23 @@ class TelemetryFixturesTest {
   }
 
   @Test
+  void theRealSensorsSdkDexesAndHasTheEntryPointsThePatchesName() {
+    TelemetryFixtures.Fixture f = TelemetryFixtures.realSensorsSdk();
+    List<ClassDef> classes = f.dex().stream()
+        .flatMap(d -> new DexBackedDexFile(Opcodes.getDefault(), d).getClasses().stream()).map(c -> (ClassDef) c).toList();
+    assertTrue(classes.size() > 300, "the whole SDK: " + classes.size());
+    ClassDef api = classes.stream().filter(c -> c.getType().equals("Lcom/sensorsdata/analytics/android/sdk/SensorsDataAPI;"))
+        .findFirst().orElseThrow();
+    long publicVoid = java.util.stream.StreamSupport.stream(api.getMethods().spliterator(), false)
+        .filter(m -> m.getReturnType().equals("V") && (m.getAccessFlags() & 0x1) != 0 && (m.getAccessFlags() & 0x8) == 0
+            && !m.getName().startsWith("<"))
+        .count();
+    assertTrue(publicVoid > 80, "track*, login, identify, profile*, flush...: " + publicVoid);
+    assertTrue(classes.stream().anyMatch(c -> c.getType().endsWith("/AbstractSensorsDataAPI;")));
+    assertTrue(classes.stream().anyMatch(c -> c.getType().endsWith("/AnalyticsMessages;")));
+  }
+
+  @Test
   void dexdumpReadsEveryFixture() throws IOException {
     Path dexdump = Oracle.require("dexdump", "dexdump");
     for (TelemetryFixtures.Fixture f : TelemetryFixtures.all()) {
