@@ -121,7 +121,7 @@ public final class TelemetryFixtures {
     return apk("MSA-Global", "com.miui.msa.global", List.of("app/msa", "sdk/ads"),
         Set.of(Sdk.ADS_ZEUS, Sdk.ADS_MIGLOBAL, Sdk.ADS_XIAOMI, Sdk.ADS_MSA),
         Set.of("e.ad.xiaomi.com", "sdkconfig.ad.intl.xiaomi.com", "api.ad.intl.xiaomi.com", "log.ad.xiaomi.com",
-            "api.ad.xiaomi.com"), m -> m);
+            "api.ad.xiaomi.com", "globalapi.ad.xiaomi.com"), m -> m);
   }
 
   public static Fixture miuiDaemon() {
