@@ -24,4 +24,18 @@ public class Application extends ContextWrapper {
   }
 
   public void onCreate() {}
+
+  public void registerActivityLifecycleCallbacks(ActivityLifecycleCallbacks callback) {}
+
+  public void unregisterActivityLifecycleCallbacks(ActivityLifecycleCallbacks callback) {}
+
+  public interface ActivityLifecycleCallbacks {
+    void onActivityCreated(Activity activity, android.os.Bundle savedInstanceState);
+    void onActivityStarted(Activity activity);
+    void onActivityResumed(Activity activity);
+    void onActivityPaused(Activity activity);
+    void onActivityStopped(Activity activity);
+    void onActivitySaveInstanceState(Activity activity, android.os.Bundle outState);
+    void onActivityDestroyed(Activity activity);
+  }
 }
