@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.StreamSupport;
 import org.jf.dexlib2.Opcode;
 import org.jf.dexlib2.Opcodes;
 import org.jf.dexlib2.dexbacked.DexBackedDexFile;
@@ -131,28 +130,37 @@ class RealSensorsSdkTest {
     assertTrue(patched.stream().anyMatch(c -> c.getType().equals("Ldev/untrack/inject/Consent;")), "helper added");
   }
 
-  /** The parts of the real SDK that run without an Android device: its own off switch. */
+  static final String API = "com.sensorsdata.analytics.android.sdk.AbstractSensorsDataAPI";
+
+  /** The SDK configured the way the browsers start it (a server URL), before any network. */
+  static AndroidSandbox configured(List<byte[]> dex) {
+    AndroidSandbox b = AndroidSandbox.of("com.mi.globalbrowser.mini", dex);
+    Object options = b.newInstance("com.sensorsdata.analytics.android.sdk.SAConfigOptions",
+        "https://sa.api.intl.miui.com/sa?project=global_browser_mini&r=IN");
+    b.setStaticField(API, "mSAConfigOptions", options);
+    return b;
+  }
+
+  /** The part of the real SDK that runs without an Android device: its own off switch, which the patches use. */
   @Test
   void theRealSdkRunsDisabled() {
-    for (Policy p : Policy.values()) {
-      try (AndroidSandbox b = AndroidSandbox.of("com.example.app", PatchedFixtures.patch(TelemetryFixtures.realSensorsSdk(), p).dex())) {
-        b.secure("upload_log_pref", null);
-        assertEquals(true, b.callStatic("com.sensorsdata.analytics.android.sdk.AbstractSensorsDataAPI", "isSDKDisabled"),
-            p + ": the SDK reports itself disabled");
-        if (p == Policy.HONOR_SWITCH) {
-          b.secure("upload_log_pref", 1);
-          Object original = b.callStatic("com.sensorsdata.analytics.android.sdk.AbstractSensorsDataAPI", "isSDKDisabled");
-          assertTrue(original instanceof Boolean, "with consent the SDK's own answer comes back: " + original);
-        }
+    try (AndroidSandbox b = configured(TelemetryFixtures.realSensorsSdk().dex())) {
+      assertEquals(false, b.callStatic(API, "isSDKDisabled"), "unpatched and configured, the SDK is enabled");
+    }
+    try (AndroidSandbox b = configured(PatchedFixtures.patch(TelemetryFixtures.realSensorsSdk(), Policy.BLOCK).dex())) {
+      b.secure("upload_log_pref", 1);
+      assertEquals(true, b.callStatic(API, "isSDKDisabled"), "block: disabled whatever the switch says");
+    }
+    for (Integer uep : new Integer[] {null, 0, -1}) {
+      try (AndroidSandbox b = configured(PatchedFixtures.patch(TelemetryFixtures.realSensorsSdk(), Policy.HONOR_SWITCH).dex())) {
+        b.secure("upload_log_pref", uep);
+        assertEquals(true, b.callStatic(API, "isSDKDisabled"), "honor-switch, upload_log_pref=" + uep);
       }
     }
-    try (AndroidSandbox b = AndroidSandbox.of("com.example.app", TelemetryFixtures.realSensorsSdk().dex())) {
-      assertEquals(false, b.callStatic("com.sensorsdata.analytics.android.sdk.AbstractSensorsDataAPI", "isSDKDisabled"),
-          "unpatched, the SDK is enabled");
+    try (AndroidSandbox b = configured(PatchedFixtures.patch(TelemetryFixtures.realSensorsSdk(), Policy.HONOR_SWITCH).dex())) {
+      b.secure("upload_log_pref", 1);
+      assertEquals(false, b.callStatic(API, "isSDKDisabled"), "honor-switch, explicit opt-in: the SDK's own answer");
     }
   }
 
-  static long count(Iterable<?> it) {
-    return StreamSupport.stream(it.spliterator(), false).count();
-  }
 }
