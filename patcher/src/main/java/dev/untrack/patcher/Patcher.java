@@ -20,6 +20,7 @@ import dev.untrack.patcher.patch.PatchSet;
 import dev.untrack.patcher.smali.CodeText;
 import dev.untrack.patcher.smali.References;
 import dev.untrack.patcher.write.DexRewriter;
+import dev.untrack.patcher.write.InPlaceEditor;
 import dev.untrack.rom.apk.AndroidManifest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -185,6 +186,7 @@ public final class Patcher {
     app.dexEntries().forEach(d -> entries.put(d.number(), d));
     Map<Integer, Dex> loaded = new TreeMap<>();
     Map<Integer, Map<String, Map<String, MethodImplementation>>> bodies = new TreeMap<>();
+    Map<Integer, List<InPlaceEditor.Edit>> inPlace = new TreeMap<>();
     Map<String, List<Touched>> touched = new LinkedHashMap<>();
     applied.forEach(p -> touched.put(p.id(), new ArrayList<>()));
     Map<String, Set<String>> injectUsed = new LinkedHashMap<>();
@@ -203,6 +205,9 @@ public final class Patcher {
         MethodEditor.Outcome out = dex.guard(() -> MethodEditor.edit(m, edits.get(k), dex.opcodes().api, target));
         if (out.implementation() != null) {
           dexBodies.computeIfAbsent(k.type(), x -> new TreeMap<>()).put(k.signature(), out.implementation());
+          boolean stringsOnly = edits.get(k).stream().noneMatch(st -> st.action().operation().touchesBody());
+          inPlace.computeIfAbsent(de.getKey(), x -> new ArrayList<>())
+              .add(new InPlaceEditor.Edit(m, out.implementation(), stringsOnly));
         }
         for (MethodEditor.StepResult r : out.steps()) {
           String id = r.step().patch().id();
@@ -245,13 +250,34 @@ public final class Patcher {
     Map<String, byte[]> replaced = new LinkedHashMap<>();
     List<PatchResult.NewDex> added = new ArrayList<>();
     List<String> changedEntries = new ArrayList<>();
+    // Dex files whose edits fit in place are patched in their bytes; the others, and any dex that gets or
+    // replaces helper classes, are rewritten.
+    Map<Integer, byte[]> edited = new TreeMap<>();
+    for (Map.Entry<Integer, Dex> e : loaded.entrySet()) {
+      if (replacements.containsKey(e.getKey()) || !inPlace.containsKey(e.getKey())) {
+        continue;
+      }
+      Dex dex = e.getValue();
+      byte[] bytes = dex.guard(() -> InPlaceEditor.apply(dex, inPlace.get(e.getKey())));
+      if (bytes != null) {
+        edited.put(e.getKey(), bytes);
+      }
+    }
     boolean placed = additions.isEmpty();
+    if (!placed && edited.size() == loaded.size()) {
+      // Every change fit in place, but the helpers need a home: the first dex is rewritten to take them.
+      edited.remove(edited.keySet().iterator().next());
+    }
     for (Map.Entry<Integer, Dex> e : loaded.entrySet()) {
       Dex dex = e.getValue();
-      DexRewriter.Rewritten r = DexRewriter.rewrite(dex, bodies.get(e.getKey()),
-          replacements.getOrDefault(e.getKey(), Map.of()), placed ? List.of() : additions);
-      placed |= r.additionsIncluded();
-      replaced.put(dex.name(), r.bytes());
+      byte[] bytes = edited.get(e.getKey());
+      if (bytes == null) {
+        DexRewriter.Rewritten r = DexRewriter.rewrite(dex, bodies.get(e.getKey()),
+            replacements.getOrDefault(e.getKey(), Map.of()), placed ? List.of() : additions);
+        placed |= r.additionsIncluded();
+        bytes = r.bytes();
+      }
+      replaced.put(dex.name(), bytes);
       changedEntries.add(dex.name());
     }
     if (!placed) {

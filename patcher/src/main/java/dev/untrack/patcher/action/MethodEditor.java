@@ -12,8 +12,10 @@ import dev.untrack.patcher.smali.MethodShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jf.dexlib2.Opcode;
 import org.jf.dexlib2.iface.Method;
 import org.jf.dexlib2.iface.MethodImplementation;
+import org.jf.dexlib2.iface.instruction.Instruction;
 
 /**
  * Applies the actions aimed at one method and says what each did. A body that already is exactly what the
@@ -86,9 +88,11 @@ public final class MethodEditor {
     SourcePos at = s.action().pos();
     boolean ctor = m.getName().equals("<init>");
     String ret = m.getReturnType();
+    // Bodies that fit the original frame keep its size, so the dex can be edited in place.
+    int origLocals = Math.max(0, original.getRegisterCount() - shape.parameterRegisters());
     if (op instanceof Operation.ReturnDefault) {
       refuseConstructor(ctor, id, target, "return-default");
-      MethodImplementation impl = generated(ret, ReturnValues.neutral(ret), at, shape, api);
+      MethodImplementation impl = generated(ret, ReturnValues.neutral(ret), at, shape, api, origLocals);
       return replaced(original, impl, "returns " + ReturnValues.describeNeutral(ret));
     }
     if (op instanceof Operation.Return r) {
@@ -97,12 +101,17 @@ public final class MethodEditor {
       if (problem != null) {
         throw new PatchException(id, target, problem);
       }
-      MethodImplementation impl = generated(ret, ReturnValues.constant(r.value(), ret), at, shape, api);
+      MethodImplementation impl = generated(ret, ReturnValues.constant(r.value(), ret), at, shape, api,
+          origLocals);
       return replaced(original, impl, "returns " + r.value());
     }
     if (op instanceof Operation.Replace r) {
       SmaliBlock b = r.block();
-      MethodImplementation impl = BodyAssembler.assemble(b.lines(), b.firstLine(), false, shape, api);
+      BodyAssembler.Frame frame = BodyAssembler.frame(b.lines(), b.firstLine());
+      int declared = frame == null ? 0 : frame.isLocals() ? frame.count() : frame.count() - shape.parameterRegisters();
+      List<String> lines = declared >= 0 && declared < origLocals && frame != null
+          ? BodyAssembler.withLocals(b.lines(), frame, origLocals) : b.lines();
+      MethodImplementation impl = BodyAssembler.assemble(lines, b.firstLine(), false, shape, api);
       return replaced(original, impl, "body replaced");
     }
     if (op instanceof Operation.Prepend p) {
@@ -126,16 +135,40 @@ public final class MethodEditor {
   }
 
   private static MethodImplementation generated(String ret, List<String> code, SourcePos at, MethodShape shape,
-      int api) throws PatchException {
+      int api, int origLocals) throws PatchException {
     List<String> lines = new ArrayList<>();
-    lines.add(".locals " + Math.max(1, ReturnValues.locals(ret)));
+    lines.add(".locals " + Math.max(origLocals, Math.max(1, ReturnValues.locals(ret))));
     lines.addAll(code);
     return BodyAssembler.assemble(lines, at, false, shape, api);
   }
 
   private static BodyChange replaced(MethodImplementation original, MethodImplementation impl, String detail) {
-    boolean same = CodeText.of(original).equals(CodeText.of(impl));
+    boolean same = CodeText.of(original).equals(CodeText.of(impl)) || paddedCopy(original, impl);
     return new BodyChange(impl, detail, same);
+  }
+
+  /** Whether {@code original} is {@code impl} as an in-place edit leaves it: then nops and a closing return. */
+  static boolean paddedCopy(MethodImplementation original, MethodImplementation impl) {
+    if (original.getRegisterCount() != impl.getRegisterCount() || !impl.getTryBlocks().isEmpty()) {
+      return false;
+    }
+    List<Instruction> ours = new ArrayList<>();
+    impl.getInstructions().forEach(ours::add);
+    List<Instruction> theirs = new ArrayList<>();
+    original.getInstructions().forEach(theirs::add);
+    int n = ours.size();
+    if (theirs.size() < n || !CodeText.prefix(original, n).equals(CodeText.prefix(impl, n))) {
+      return false;
+    }
+    for (int i = n; i < theirs.size(); i++) {
+      Opcode op = theirs.get(i).getOpcode();
+      boolean last = i == theirs.size() - 1;
+      if (op != Opcode.NOP && !(last && (op == Opcode.RETURN_VOID || op == Opcode.RETURN || op == Opcode.RETURN_WIDE
+          || op == Opcode.RETURN_OBJECT))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static BodyChange prepended(MethodImplementation original, List<String> lines, SourcePos at,

@@ -28,7 +28,7 @@ public final class Dex {
     this.bytes = bytes;
     this.version = DexHeader.check(bytes, where);
     try {
-      this.file = new DexBackedDexFile(Opcodes.forDexVersion(version), bytes);
+      this.file = new LocatingDexFile(Opcodes.forDexVersion(version), bytes);
     } catch (RuntimeException e) {
       throw damaged(e);
     }
@@ -64,6 +64,11 @@ public final class Dex {
 
   public DexBackedDexFile file() {
     return file;
+  }
+
+  /** Where a method's code item starts in {@link #bytes()}, or -1 if it has no code. */
+  public int codeOffset(org.jf.dexlib2.dexbacked.DexBackedMethod m) {
+    return m.getImplementation() instanceof LocatingDexFile.Located l ? l.codeOffset() : -1;
   }
 
   /** A runtime failure inside dexlib2 while reading this dex, as a format error. */

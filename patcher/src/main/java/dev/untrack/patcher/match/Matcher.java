@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +56,9 @@ public final class Matcher {
    */
   public static Result scan(App app, List<Target> targets, Set<String> wantedTypes, Set<String> wantedPrefixes,
       String injectPrefix) throws IOException {
-    Map<Target, List<MethodMatch>> methods = new LinkedHashMap<>();
-    Map<Target, Integer> skipped = new HashMap<>();
+    // Targets are compared by identity: records of whole patches would hash every field on each lookup.
+    Map<Target, List<MethodMatch>> methods = new IdentityHashMap<>();
+    Map<Target, Integer> skipped = new IdentityHashMap<>();
     for (Target t : targets) {
       methods.put(t, new ArrayList<>());
       skipped.put(t, 0);
@@ -65,7 +66,7 @@ public final class Matcher {
     Set<String> definedTypes = new TreeSet<>();
     Set<String> definedPrefixes = new TreeSet<>();
     Map<String, Integer> inject = new TreeMap<>();
-    Map<Fingerprint, Anchors> anchors = new HashMap<>();
+    Map<Fingerprint, Anchors> anchors = new IdentityHashMap<>();
     for (Target t : targets) {
       anchors.computeIfAbsent(t.fingerprint(), Anchors::of);
     }
@@ -111,7 +112,7 @@ public final class Matcher {
       });
     }
 
-    Map<Target, Found> found = new LinkedHashMap<>();
+    Map<Target, Found> found = new IdentityHashMap<>();
     for (Target t : targets) {
       found.put(t, new Found(List.copyOf(methods.get(t)), skipped.get(t)));
     }

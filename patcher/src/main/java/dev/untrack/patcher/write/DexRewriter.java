@@ -14,6 +14,9 @@ import org.jf.dexlib2.dexbacked.DexBackedDexFile;
 import org.jf.dexlib2.iface.ClassDef;
 import org.jf.dexlib2.iface.Method;
 import org.jf.dexlib2.iface.MethodImplementation;
+import org.jf.dexlib2.iface.instruction.DualReferenceInstruction;
+import org.jf.dexlib2.iface.instruction.Instruction;
+import org.jf.dexlib2.iface.reference.MethodProtoReference;
 import org.jf.dexlib2.immutable.ImmutableClassDef;
 import org.jf.dexlib2.immutable.ImmutableMethod;
 import org.jf.dexlib2.writer.io.MemoryDataStore;
@@ -48,6 +51,13 @@ public final class DexRewriter {
       Map<String, ClassDef> replacements, List<ClassDef> additions) throws IOException, PatchException {
     DexPool pool = new DexPool(dex.opcodes());
     int count = dex.guard(() -> {
+      // dexlib2 2.5.2 does not intern the prototype operand of invoke-polymorphic (its second reference), so
+      // writing fails with "Item not found" for a prototype only such an instruction uses. Keep every
+      // prototype the dex had, and those of new code.
+      for (MethodProtoReference proto : dex.file().getProtoSection()) {
+        pool.protoSection.intern(proto);
+      }
+      internSecondReferences(pool, bodies.values().stream().flatMap(m -> m.values().stream()).toList());
       int n = 0;
       for (DexBackedClassDef c : dex.file().getClasses()) {
         ClassDef replacement = replacements.get(c.getType());
@@ -66,6 +76,7 @@ public final class DexRewriter {
     boolean included = false;
     if (!additions.isEmpty()) {
       pool.mark();
+      internSecondReferences(pool, implementations(additions));
       for (ClassDef c : additions) {
         pool.internClass(c);
       }
@@ -88,6 +99,7 @@ public final class DexRewriter {
   /** A new dex holding only {@code classes}, in the given dex version. */
   public static byte[] newDex(List<ClassDef> classes, Opcodes opcodes, String where) throws IOException, PatchException {
     DexPool pool = new DexPool(opcodes);
+    internSecondReferences(pool, implementations(classes));
     for (ClassDef c : classes) {
       pool.internClass(c);
     }
@@ -112,6 +124,28 @@ public final class DexRewriter {
     int n = again.getClasses().size();
     if (n != expectedClasses) {
       throw new PatchException(null, where, "the rewritten dex has " + n + " classes, expected " + expectedClasses);
+    }
+  }
+
+  private static List<MethodImplementation> implementations(List<ClassDef> classes) {
+    List<MethodImplementation> out = new ArrayList<>();
+    for (ClassDef c : classes) {
+      for (Method m : c.getMethods()) {
+        if (m.getImplementation() != null) {
+          out.add(m.getImplementation());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void internSecondReferences(DexPool pool, List<MethodImplementation> code) {
+    for (MethodImplementation impl : code) {
+      for (Instruction i : impl.getInstructions()) {
+        if (i instanceof DualReferenceInstruction d && d.getReference2() instanceof MethodProtoReference p) {
+          pool.protoSection.intern(p);
+        }
+      }
     }
   }
 
