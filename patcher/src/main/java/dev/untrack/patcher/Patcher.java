@@ -122,6 +122,11 @@ public final class Patcher {
         targets.add(new Matcher.Target(p, p.fingerprint(f).orElseThrow()));
       }
     }
+    if (targets.isEmpty()) {
+      // Nothing could apply: no dex needs to be read, the output is a copy.
+      return new PatchResult(new PatchReport(app.name(), pkg, versionCode, versionName, Outcome.UNCHANGED, List.of(),
+          notApplicable, List.of(), List.of(), List.of(), List.of(), "keep-cert"), Map.of(), List.of());
+    }
     Matcher.Result scan = Matcher.scan(app, targets, wantedTypes, wantedPrefixes, PatchLoader.INJECT_PACKAGE);
 
     // 3. Per patch: selected? counts within bounds? Collect the method edits.

@@ -19,7 +19,7 @@ public final class FixtureApps {
           package com.example.track;
           import java.util.ArrayList;
           import java.util.List;
-          public class Tracker {
+          public class Tracker implements Sink {
             public static int sent;
             public static final List<String> QUEUE = new ArrayList<>();
             private final String name;
@@ -43,6 +43,12 @@ public final class FixtureApps {
               QUEUE.add("wide" + s);
               return (int) s + x0 + x1 + x2 + x3 + x4 + x5;
             }
+          }
+          """,
+      "com.example.track.Sink", """
+          package com.example.track;
+          public interface Sink {
+            void track(String event);
           }
           """,
       "com.example.track.Switch", """

@@ -60,6 +60,27 @@ class RoundTripTest {
   }
 
   @Test
+  void realApkFullRewriteWithHelperIsAcceptedByD8AndDexdump() throws Exception {
+    Path in = RealInput.APPIUM_SETTINGS_APK.get();
+    Path out = dir.resolve("gated.apk");
+    String gate = "patch test.gate\n  title Gate\n  why test\n  apps any\n  requires helper consent\n  match m\n"
+        + "    class Lio/appium/settings/receivers/AbstractSettingReceiver;\n    name onReceive\n"
+        + "  action m gate Ldev/untrack/inject/Consent;->allowed(Landroid/content/Context;)Z\n  verify m gated\n";
+    PatchResult r = PatchFixture.patch(in, out, PatchFixture.patches(ActionsTest.CONSENT
+        .replace("allowed()Z", "allowed(Landroid/content/Context;)Z"), gate), Policy.BLOCK);
+    assertEquals(List.of("classes3.dex"), r.report().changedEntries(), r.report().toString());
+    assertOnlyChanged(in, out, Set.of("classes3.dex"));
+    byte[] dex = PatchFixture.entry(out, "classes3.dex");
+    String dump = DexChecks.dexdump(dex);
+    assertTrue(dump.contains("invoke-static/range {v7}, Ldev/untrack/inject/Consent;.allowed:(Landroid/content/Context;)Z"),
+        dump.lines().filter(l -> l.contains("Consent")).toList().toString());
+    assertEquals(List.of(), DexChecks.d8Errors(dex, 26));
+    // Every class of the original dex is still there.
+    assertEquals(new java.util.TreeSet<>(dev.untrack.patcher.app.Dex.of("a", PatchFixture.entry(in, "classes3.dex"))
+        .definedClasses()).size() + 1, dev.untrack.patcher.app.Dex.of("b", dex).definedClasses().size());
+  }
+
+  @Test
   void fixtureKeepsCertificateAlignmentAndOtherEntries() throws Exception {
     TestKeys.SigningKey vendor = TestKeys.generate("vendor");
     Path in = Files.write(dir.resolve("in.apk"), FixtureApps.apk("com.example.sys", "android.uid.system", vendor));
