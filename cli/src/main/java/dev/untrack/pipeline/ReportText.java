@@ -42,13 +42,15 @@ public final class ReportText {
         if (!r.helpers().isEmpty()) {
           out.add("  helpers added: " + String.join(", ", r.helpers()));
         }
-        out.add("  signature: original certificate kept (APK Signing Block and META-INF carried over verbatim; "
-            + "valid for apps on system partitions)");
       }
       case UNCHANGED -> out.add("  nothing to change: output is a byte-identical copy");
       case ODEXED -> out.add("  nothing to patch: app is odexed; output is a byte-identical copy");
       case NO_CODE -> out.add("  nothing to patch: app has no dex code; output is a byte-identical copy");
       case FAILED -> r.errors().forEach(e -> out.add("  error: " + e));
+    }
+    if (r.outcome() == PatchReport.Outcome.PATCHED || "resign".equals(r.signing())) {
+      out.add("  signing: " + r.signing() + (r.signingNote() == null || r.signingNote().isEmpty() ? ""
+          : " (" + r.signingNote() + ")"));
     }
     return out;
   }

@@ -15,7 +15,10 @@ import java.util.List;
  * @param changedEntries dex entries rewritten
  * @param addedEntries dex entries added (helpers that did not fit in an existing dex)
  * @param helpers helper classes added to the app
- * @param signing how the output is signed ({@code keep-cert}: the original signature block and META-INF, verbatim)
+ * @param signing how the output is signed: {@code keep-cert} (the original signature block and META-INF, verbatim),
+ *     {@code resign} (signed with the user's key), {@code unchanged} (a byte-identical copy: the original
+ *     signature still verifies)
+ * @param signingNote why, in words (empty when the engine alone produced the report)
  */
 public record PatchReport(
     String app,
@@ -29,7 +32,8 @@ public record PatchReport(
     List<String> changedEntries,
     List<String> addedEntries,
     List<String> helpers,
-    String signing) {
+    String signing,
+    String signingNote) {
 
   public PatchReport {
     applied = List.copyOf(applied);
@@ -73,6 +77,12 @@ public record PatchReport(
 
   /** A patch that did nothing to this app. */
   public record NotApplicable(String patch, String reason) {}
+
+  /** The same report with the signing decision filled in. */
+  public PatchReport withSigning(String mode, String note) {
+    return new PatchReport(app, packageName, versionCode, versionName, outcome, applied, notApplicable, errors,
+        changedEntries, addedEntries, helpers, mode, note);
+  }
 
   public boolean isCopy() {
     return outcome == Outcome.UNCHANGED || outcome == Outcome.ODEXED || outcome == Outcome.NO_CODE;

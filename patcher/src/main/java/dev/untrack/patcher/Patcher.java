@@ -83,7 +83,7 @@ public final class Patcher {
       }
       Outcome o = app.codeState() == App.CodeState.ODEXED ? Outcome.ODEXED : Outcome.NO_CODE;
       return new PatchResult(new PatchReport(app.name(), pkg, versionCode, versionName, o, List.of(), notApplicable,
-          List.of(), List.of(), List.of(), List.of(), "keep-cert"), Map.of(), List.of());
+          List.of(), List.of(), List.of(), List.of(), "unchanged", ""), Map.of(), List.of());
     }
 
     // 1. Which patches could apply: policy, then cheap selectors. "defines" selectors are settled by the scan.
@@ -125,7 +125,7 @@ public final class Patcher {
     if (targets.isEmpty()) {
       // Nothing could apply: no dex needs to be read, the output is a copy.
       return new PatchResult(new PatchReport(app.name(), pkg, versionCode, versionName, Outcome.UNCHANGED, List.of(),
-          notApplicable, List.of(), List.of(), List.of(), List.of(), "keep-cert"), Map.of(), List.of());
+          notApplicable, List.of(), List.of(), List.of(), List.of(), "unchanged", ""), Map.of(), List.of());
     }
     Matcher.Result scan = Matcher.scan(app, targets, wantedTypes, wantedPrefixes, PatchLoader.INJECT_PACKAGE);
 
@@ -299,7 +299,8 @@ public final class Patcher {
     List<String> addedNames = new ArrayList<>();
     added.forEach(d -> addedNames.add(d.name()));
     PatchReport report = new PatchReport(app.name(), pkg, versionCode, versionName, outcome, appliedReport,
-        notApplicable, List.of(), changedEntries, addedNames, helperNames, "keep-cert");
+        notApplicable, List.of(), changedEntries, addedNames, helperNames,
+        outcome == Outcome.PATCHED ? "keep-cert" : "unchanged", "");
     return new PatchResult(report, replaced, added);
   }
 
