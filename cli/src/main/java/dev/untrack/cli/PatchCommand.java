@@ -23,12 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "patch",
     mixinStandardHelpOptions = true,
-    description = {
-      "Patches one APK or JAR: finds telemetry code with the patch set's fingerprints, changes only the dex",
-      "files that need it and copies everything else byte for byte. By default the output keeps the original",
-      "signature block and META-INF (keep-cert: valid for apps on system partitions); with --key it can be",
-      "re-signed (--sign). With nothing to change, OUT is a byte-identical copy of IN."
-    })
+    description = "Patches one APK or JAR: finds telemetry code with the patch set's fingerprints, changes only "
+        + "the dex files that need it and copies everything else byte for byte. By default the output keeps the "
+        + "original signature block and META-INF (keep-cert: valid for apps on system partitions); with --key it can "
+        + "be re-signed (--sign). With nothing to change, OUT is a byte-identical copy of IN.")
 final class PatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -78,6 +78,12 @@ public record PatchReport(
   /** A patch that did nothing to this app. */
   public record NotApplicable(String patch, String reason) {}
 
+  /** The report of an app that could not be patched (batch runs go on past it). */
+  public static PatchReport failed(String app, String packageName, String error) {
+    return new PatchReport(app, packageName, null, null, Outcome.FAILED, List.of(), List.of(), List.of(error),
+        List.of(), List.of(), List.of(), "none", "not written");
+  }
+
   /** The same report with the signing decision filled in. */
   public PatchReport withSigning(String mode, String note) {
     return new PatchReport(app, packageName, versionCode, versionName, outcome, applied, notApplicable, errors,
