@@ -28,6 +28,9 @@ public final class ReportText {
       for (PatchReport.Touched t : a.methods()) {
         out.add("    " + t.action() + "  " + t.method() + "  [" + t.dex() + "]  " + t.detail());
       }
+      if (a.skippedWithoutCode() > 0) {
+        out.add("    (" + a.skippedWithoutCode() + " abstract or native method(s) fit too; they have no code to change)");
+      }
       if (!a.unmatchedFingerprints().isEmpty()) {
         out.add("    (matched nothing: " + String.join(", ", a.unmatchedFingerprints()) + ")");
       }

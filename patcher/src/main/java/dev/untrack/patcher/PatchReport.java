@@ -57,8 +57,13 @@ public record PatchReport(
     FAILED
   }
 
-  /** A patch that applied, and the methods it touched. */
-  public record Applied(String patch, String title, List<Touched> methods, List<String> unmatchedFingerprints) {
+  /**
+   * A patch that applied, and the methods it touched.
+   *
+   * @param skippedWithoutCode abstract or native methods that fit a fingerprint but have no code to change
+   */
+  public record Applied(String patch, String title, List<Touched> methods, List<String> unmatchedFingerprints,
+      int skippedWithoutCode) {
     public Applied {
       methods = List.copyOf(methods);
       unmatchedFingerprints = List.copyOf(unmatchedFingerprints);

@@ -133,6 +133,7 @@ public final class Patcher {
     Map<MethodKey, List<MethodEditor.Step>> edits = new TreeMap<>();
     List<Patch> applied = new ArrayList<>();
     Map<String, List<String>> unmatched = new LinkedHashMap<>();
+    Map<String, Integer> skippedWithoutCode = new LinkedHashMap<>();
     for (Patch p : candidates) {
       if (!selected(p, pkg, scan)) {
         notApplicable.add(new NotApplicable(p.id(), "not for this app (" + describeSelectors(p) + ")"));
@@ -154,6 +155,7 @@ public final class Patcher {
         if (found.isEmpty()) {
           missing.add(f.name());
         }
+        skippedWithoutCode.merge(p.id(), scan.found().get(t).skippedWithoutCode(), Integer::sum);
         byFingerprint.put(f.name(), found);
       }
       if (missing.size() == byFingerprint.size()) {
@@ -293,7 +295,8 @@ public final class Patcher {
 
     List<Applied> appliedReport = new ArrayList<>();
     for (Patch p : applied) {
-      appliedReport.add(new Applied(p.id(), p.title(), touched.get(p.id()), unmatched.get(p.id())));
+      appliedReport.add(new Applied(p.id(), p.title(), touched.get(p.id()), unmatched.get(p.id()),
+          skippedWithoutCode.getOrDefault(p.id(), 0)));
     }
     Outcome outcome = replaced.isEmpty() && added.isEmpty() ? Outcome.UNCHANGED : Outcome.PATCHED;
     List<String> addedNames = new ArrayList<>();
