@@ -6,6 +6,8 @@ import dev.untrack.patcher.patch.PatchSet;
 import dev.untrack.pipeline.ReportJson;
 import dev.untrack.pipeline.ReportText;
 import dev.untrack.pipeline.SingleAppPatch;
+import dev.untrack.signing.apk.InstallLocation;
+import dev.untrack.signing.apk.SigningMode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "patch",
     mixinStandardHelpOptions = true,
-    description = {
-      "Patches one APK or JAR: finds telemetry code with the patch set's fingerprints, changes only the dex",
-      "files that need it and copies everything else byte for byte. The output keeps the original signature",
-      "block and META-INF (keep-cert: valid for apps on system partitions). With nothing to change, OUT is a",
-      "byte-identical copy of IN."
-    })
+    description = "Patches one APK or JAR: finds telemetry code with the patch set's fingerprints, changes only "
+        + "the dex files that need it and copies everything else byte for byte. By default the output keeps the "
+        + "original signature block and META-INF (keep-cert: valid for apps on system partitions); with --key it can "
+        + "be re-signed (--sign). With nothing to change, OUT is a byte-identical copy of IN.")
 final class PatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -44,6 +44,21 @@ final class PatchCommand implements Callable<Integer> {
           + "after an explicit opt-in.")
   Policy policy;
 
+  @Option(names = "--sign", paramLabel = "MODE", converter = SigningModeConverter.class, defaultValue = "auto",
+      description = "auto (default): keep the original certificate where that is valid and needed, re-sign where "
+          + "a key is given and it is safe; keep-cert: carry over the original signature block and META-INF; "
+          + "resign: sign v1+v2+v3 with --key. See docs/signing.md.")
+  SigningMode sign;
+
+  @Option(names = "--install-location", paramLabel = "WHERE", converter = InstallLocationConverter.class,
+      defaultValue = "system",
+      description = "Where the patched app will live: system (default: a system partition's app directory, "
+          + "where keep-cert works), data-app (preinstalled, installed into /data), user (installed by the user). "
+          + "Decides which signing modes are valid.")
+  InstallLocation location;
+
+  @Mixin KeyOptions key = new KeyOptions();
+
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
@@ -56,7 +71,12 @@ final class PatchCommand implements Callable<Integer> {
       throw new UserException(ExitCode.USAGE, "the output must not be the input file (" + output + ")");
     }
     PatchSet set = source.toPatchSets().load();
-    PatchReport report = SingleAppPatch.run(new SingleAppPatch.Request(input, output, set, policy));
+    SingleAppPatch.KeySupplier keys = key.given() ? () -> key.load(System.console()) : null;
+    if (!key.given() && sign == SigningMode.RESIGN) {
+      throw new UserException(ExitCode.USAGE, "--sign resign needs --key FILE");
+    }
+    PatchReport report = SingleAppPatch.run(new SingleAppPatch.Request(input, output, set, policy, sign, location,
+        keys));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(ReportJson.toJson(report));

@@ -28,6 +28,9 @@ public final class ReportText {
       for (PatchReport.Touched t : a.methods()) {
         out.add("    " + t.action() + "  " + t.method() + "  [" + t.dex() + "]  " + t.detail());
       }
+      if (a.skippedWithoutCode() > 0) {
+        out.add("    (" + a.skippedWithoutCode() + " abstract or native method(s) fit too; they have no code to change)");
+      }
       if (!a.unmatchedFingerprints().isEmpty()) {
         out.add("    (matched nothing: " + String.join(", ", a.unmatchedFingerprints()) + ")");
       }
@@ -42,13 +45,15 @@ public final class ReportText {
         if (!r.helpers().isEmpty()) {
           out.add("  helpers added: " + String.join(", ", r.helpers()));
         }
-        out.add("  signature: original certificate kept (APK Signing Block and META-INF carried over verbatim; "
-            + "valid for apps on system partitions)");
       }
       case UNCHANGED -> out.add("  nothing to change: output is a byte-identical copy");
       case ODEXED -> out.add("  nothing to patch: app is odexed; output is a byte-identical copy");
       case NO_CODE -> out.add("  nothing to patch: app has no dex code; output is a byte-identical copy");
       case FAILED -> r.errors().forEach(e -> out.add("  error: " + e));
+    }
+    if (r.outcome() == PatchReport.Outcome.PATCHED || "resign".equals(r.signing())) {
+      out.add("  signing: " + r.signing() + (r.signingNote() == null || r.signingNote().isEmpty() ? ""
+          : " (" + r.signingNote() + ")"));
     }
     return out;
   }

@@ -8,20 +8,50 @@ import dev.untrack.patcher.Policy;
 import dev.untrack.patcher.app.App;
 import dev.untrack.patcher.patch.PatchSet;
 import dev.untrack.patcher.write.AppWriter;
+import dev.untrack.rom.apk.AndroidManifest;
 import dev.untrack.rom.io.AtomicOutput;
+import dev.untrack.rom.zip.ZipEntry;
+import dev.untrack.signing.SigningException;
+import dev.untrack.signing.apk.ApkResigner;
+import dev.untrack.signing.apk.AppSigningFacts;
+import dev.untrack.signing.apk.InstallLocation;
+import dev.untrack.signing.apk.ResignOptions;
+import dev.untrack.signing.apk.SigningDecision;
+import dev.untrack.signing.apk.SigningMode;
+import dev.untrack.signing.apk.SigningPolicy;
+import dev.untrack.signing.keys.SigningKey;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
- * {@code untrack patch IN -o OUT} for one APK or JAR: plan, then write the output atomically. On any failure
- * nothing is written (and a previous file at OUT is left as it was). The input is only read.
+ * {@code untrack patch IN -o OUT} for one APK or JAR: plan the patches, decide how the result is signed, then
+ * write the output atomically. On any failure nothing is written (and a previous file at OUT is left as it was).
+ * The input is only read. The key is loaded only if the decision is to re-sign.
  */
 public final class SingleAppPatch {
   private SingleAppPatch() {}
 
-  /** What to patch, where to, with which patches and policy. */
-  public record Request(Path input, Path output, PatchSet patches, Policy policy) {}
+  /** Loads the signing key when (and only when) it is needed. */
+  @FunctionalInterface
+  public interface KeySupplier {
+    SigningKey load() throws SigningException;
+  }
+
+  /**
+   * What to patch, where to, with which patches, policy and signing.
+   *
+   * @param key null when no key was given
+   */
+  public record Request(Path input, Path output, PatchSet patches, Policy policy, SigningMode signing,
+      InstallLocation location, KeySupplier key) {
+    /** keep-cert-or-copy signing for a system app, no key. */
+    public static Request keepCert(Path input, Path output, PatchSet patches, Policy policy) {
+      return new Request(input, output, patches, policy, SigningMode.AUTO, InstallLocation.SYSTEM, null);
+    }
+  }
 
   /** Whether {@code output} names the input file itself (which would be overwritten). */
   public static boolean sameFile(Path input, Path output) throws IOException {
@@ -37,11 +67,69 @@ public final class SingleAppPatch {
     }
     try (App app = App.open(r.input())) {
       PatchResult result = new Patcher(r.patches(), r.policy()).patch(app);
-      try (AtomicOutput out = AtomicOutput.create(r.output())) {
-        AppWriter.write(app, result, out.stream());
-        out.commit();
+      PatchReport report = result.report();
+      boolean changes = result.hasChanges();
+      if (!changes && r.signing() != SigningMode.RESIGN) {
+        // Nothing changed: the copy is the original, whose signature still verifies wherever it is installed.
+        write(app, result, r.output());
+        return report.withSigning("unchanged", "byte-identical copy: the original signature still verifies");
       }
-      return result.report();
+      SigningDecision decision = SigningPolicy.decide(r.signing(), facts(app, r));
+      switch (decision.action()) {
+        case REFUSE:
+          throw SigningException.of(SigningException.Kind.REFUSED, r.input(), decision.reason());
+        case KEEP_CERT:
+          write(app, result, r.output());
+          return report.withSigning("keep-cert", decision.reason());
+        case RESIGN:
+        default:
+          SigningKey key = r.key().load();
+          resign(app, result, r.output(), key);
+          return report.withSigning("resign", decision.reason());
+      }
+    }
+  }
+
+  private static AppSigningFacts facts(App app, Request r) {
+    String name = app.packageName().orElse(r.input().getFileName().toString());
+    String sharedUser = app.manifest().map(AndroidManifest::sharedUserId).orElse(null);
+    return new AppSigningFacts(name, sharedUser, r.location(), originalSigned(app), r.key() != null, false);
+  }
+
+  /** A v2/v3 signing block or a v1 signature file. */
+  static boolean originalSigned(App app) {
+    if (app.zip().apkSigningBlock().isPresent()) {
+      return true;
+    }
+    for (ZipEntry e : app.zip().entries()) {
+      String n = e.name().toUpperCase(Locale.ROOT);
+      if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0
+          && (n.endsWith(".RSA") || n.endsWith(".DSA") || n.endsWith(".EC"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void write(App app, PatchResult result, Path target) throws IOException {
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      AppWriter.write(app, result, out.stream());
+      out.commit();
+    }
+  }
+
+  /** The patched app goes to a temporary file beside the target, then apksig signs it into the target. */
+  private static void resign(App app, PatchResult result, Path target, SigningKey key) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path unsigned = Files.createTempFile(dir, "." + target.getFileName() + ".", ".unsigned-tmp");
+    try {
+      try (OutputStream o = Files.newOutputStream(unsigned)) {
+        AppWriter.write(app, result, o);
+      }
+      int minSdk = app.manifest().map(AndroidManifest::minSdk).orElse(1);
+      ApkResigner.resign(unsigned, target, key, ResignOptions.forMinSdk(Math.max(1, minSdk)));
+    } finally {
+      Files.deleteIfExists(unsigned);
     }
   }
 }

@@ -15,7 +15,10 @@ import java.util.List;
  * @param changedEntries dex entries rewritten
  * @param addedEntries dex entries added (helpers that did not fit in an existing dex)
  * @param helpers helper classes added to the app
- * @param signing how the output is signed ({@code keep-cert}: the original signature block and META-INF, verbatim)
+ * @param signing how the output is signed: {@code keep-cert} (the original signature block and META-INF, verbatim),
+ *     {@code resign} (signed with the user's key), {@code unchanged} (a byte-identical copy: the original
+ *     signature still verifies)
+ * @param signingNote why, in words (empty when the engine alone produced the report)
  */
 public record PatchReport(
     String app,
@@ -29,7 +32,8 @@ public record PatchReport(
     List<String> changedEntries,
     List<String> addedEntries,
     List<String> helpers,
-    String signing) {
+    String signing,
+    String signingNote) {
 
   public PatchReport {
     applied = List.copyOf(applied);
@@ -53,8 +57,13 @@ public record PatchReport(
     FAILED
   }
 
-  /** A patch that applied, and the methods it touched. */
-  public record Applied(String patch, String title, List<Touched> methods, List<String> unmatchedFingerprints) {
+  /**
+   * A patch that applied, and the methods it touched.
+   *
+   * @param skippedWithoutCode abstract or native methods that fit a fingerprint but have no code to change
+   */
+  public record Applied(String patch, String title, List<Touched> methods, List<String> unmatchedFingerprints,
+      int skippedWithoutCode) {
     public Applied {
       methods = List.copyOf(methods);
       unmatchedFingerprints = List.copyOf(unmatchedFingerprints);
@@ -73,6 +82,18 @@ public record PatchReport(
 
   /** A patch that did nothing to this app. */
   public record NotApplicable(String patch, String reason) {}
+
+  /** The report of an app that could not be patched (batch runs go on past it). */
+  public static PatchReport failed(String app, String packageName, String error) {
+    return new PatchReport(app, packageName, null, null, Outcome.FAILED, List.of(), List.of(), List.of(error),
+        List.of(), List.of(), List.of(), "none", "not written");
+  }
+
+  /** The same report with the signing decision filled in. */
+  public PatchReport withSigning(String mode, String note) {
+    return new PatchReport(app, packageName, versionCode, versionName, outcome, applied, notApplicable, errors,
+        changedEntries, addedEntries, helpers, mode, note);
+  }
 
   public boolean isCopy() {
     return outcome == Outcome.UNCHANGED || outcome == Outcome.ODEXED || outcome == Outcome.NO_CODE;

@@ -83,7 +83,7 @@ public final class Patcher {
       }
       Outcome o = app.codeState() == App.CodeState.ODEXED ? Outcome.ODEXED : Outcome.NO_CODE;
       return new PatchResult(new PatchReport(app.name(), pkg, versionCode, versionName, o, List.of(), notApplicable,
-          List.of(), List.of(), List.of(), List.of(), "keep-cert"), Map.of(), List.of());
+          List.of(), List.of(), List.of(), List.of(), "unchanged", ""), Map.of(), List.of());
     }
 
     // 1. Which patches could apply: policy, then cheap selectors. "defines" selectors are settled by the scan.
@@ -125,7 +125,7 @@ public final class Patcher {
     if (targets.isEmpty()) {
       // Nothing could apply: no dex needs to be read, the output is a copy.
       return new PatchResult(new PatchReport(app.name(), pkg, versionCode, versionName, Outcome.UNCHANGED, List.of(),
-          notApplicable, List.of(), List.of(), List.of(), List.of(), "keep-cert"), Map.of(), List.of());
+          notApplicable, List.of(), List.of(), List.of(), List.of(), "unchanged", ""), Map.of(), List.of());
     }
     Matcher.Result scan = Matcher.scan(app, targets, wantedTypes, wantedPrefixes, PatchLoader.INJECT_PACKAGE);
 
@@ -133,6 +133,7 @@ public final class Patcher {
     Map<MethodKey, List<MethodEditor.Step>> edits = new TreeMap<>();
     List<Patch> applied = new ArrayList<>();
     Map<String, List<String>> unmatched = new LinkedHashMap<>();
+    Map<String, Integer> skippedWithoutCode = new LinkedHashMap<>();
     for (Patch p : candidates) {
       if (!selected(p, pkg, scan)) {
         notApplicable.add(new NotApplicable(p.id(), "not for this app (" + describeSelectors(p) + ")"));
@@ -154,6 +155,7 @@ public final class Patcher {
         if (found.isEmpty()) {
           missing.add(f.name());
         }
+        skippedWithoutCode.merge(p.id(), scan.found().get(t).skippedWithoutCode(), Integer::sum);
         byFingerprint.put(f.name(), found);
       }
       if (missing.size() == byFingerprint.size()) {
@@ -293,13 +295,15 @@ public final class Patcher {
 
     List<Applied> appliedReport = new ArrayList<>();
     for (Patch p : applied) {
-      appliedReport.add(new Applied(p.id(), p.title(), touched.get(p.id()), unmatched.get(p.id())));
+      appliedReport.add(new Applied(p.id(), p.title(), touched.get(p.id()), unmatched.get(p.id()),
+          skippedWithoutCode.getOrDefault(p.id(), 0)));
     }
     Outcome outcome = replaced.isEmpty() && added.isEmpty() ? Outcome.UNCHANGED : Outcome.PATCHED;
     List<String> addedNames = new ArrayList<>();
     added.forEach(d -> addedNames.add(d.name()));
     PatchReport report = new PatchReport(app.name(), pkg, versionCode, versionName, outcome, appliedReport,
-        notApplicable, List.of(), changedEntries, addedNames, helperNames, "keep-cert");
+        notApplicable, List.of(), changedEntries, addedNames, helperNames,
+        outcome == Outcome.PATCHED ? "keep-cert" : "unchanged", "");
     return new PatchResult(report, replaced, added);
   }
 

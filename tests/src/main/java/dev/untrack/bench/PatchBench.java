@@ -59,6 +59,8 @@ public final class PatchBench {
     int runs = 3;
     boolean apktool = true;
     String untrackJar = null;
+    // Maven passes -Dbench.args as one (possibly empty) argument.
+    args = String.join(" ", args).trim().isEmpty() ? new String[0] : String.join(" ", args).trim().split("\\s+");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);

@@ -87,6 +87,7 @@ class MatchingTest {
     PatchResult r = run(patch("p.abs", "any", "    class-prefix Lcom/example/track/\n    name track"));
     assertEquals("Lcom/example/track/Tracker;->track(Ljava/lang/String;)V",
         r.report().applied().get(0).methods().get(0).method());
+    assertEquals(1, r.report().applied().get(0).skippedWithoutCode());
   }
 
   @Test

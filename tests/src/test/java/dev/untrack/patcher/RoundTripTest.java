@@ -103,6 +103,37 @@ class RoundTripTest {
   }
 
   @Test
+  void stubIsWrittenInPlace() throws Exception {
+    Path in = Files.write(dir.resolve("in.apk"), FixtureApps.apk("com.example.app", null, null));
+    Path out = dir.resolve("inplace.apk");
+    PatchFixture.patch(in, out, PatchFixture.patches(stub("Lcom/example/track/Tracker;", "mix")), Policy.BLOCK);
+    byte[] before = PatchFixture.entry(in, "classes.dex");
+    byte[] after = PatchFixture.entry(out, "classes.dex");
+    assertEquals(before.length, after.length);
+    dev.untrack.patcher.app.Dex dex = dev.untrack.patcher.app.Dex.of("classes.dex", before);
+    int off = -1;
+    int units = 0;
+    for (var c : dex.file().getClasses()) {
+      for (var m : c.getMethods()) {
+        if (m.getName().equals("mix")) {
+          off = dex.codeOffset(m);
+          units = ((java.nio.ByteBuffer) java.nio.ByteBuffer.wrap(before).order(java.nio.ByteOrder.LITTLE_ENDIAN))
+              .getInt(off + 12);
+        }
+      }
+    }
+    for (int i = 0; i < before.length; i++) {
+      if (before[i] != after[i]) {
+        boolean header = i >= 8 && i < 32;
+        boolean code = i >= off && i < off + 16 + units * 2;
+        assertTrue(header || code, "byte " + i + " changed outside the code item of mix");
+      }
+    }
+    assertEquals(List.of(), DexChecks.d8Errors(after, 26));
+    DexChecks.dexdump(after);
+  }
+
+  @Test
   void outputIsDeterministic() throws Exception {
     Path in = Files.write(dir.resolve("in.apk"), FixtureApps.apk("com.example.app", null, null));
     PatchSet set = PatchFixture.patches(stub("Lcom/example/track/Tracker;", "track"));

@@ -42,6 +42,13 @@ public final class CodeText {
     return sb.toString();
   }
 
+  /** The text of one instruction. */
+  public static String of(Instruction i) {
+    StringBuilder sb = new StringBuilder();
+    append(sb, i);
+    return sb.toString();
+  }
+
   /** The text of the first {@code n} instructions. */
   public static String prefix(MethodImplementation impl, int n) {
     StringBuilder sb = new StringBuilder();

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.Adler32;
+import dev.untrack.patcher.smali.CodeText;
 import org.jf.dexlib2.ReferenceType;
 import org.jf.dexlib2.dexbacked.DexBackedClassDef;
 import org.jf.dexlib2.dexbacked.DexBackedMethod;
@@ -77,6 +78,9 @@ public final class InPlaceEditor {
     if (body.getRegisterCount() != registers) {
       return false;
     }
+    if (e.sameLayout()) {
+      return rewriteChanged(b, off, insnsSize, e, encoder);
+    }
     List<short[]> encoded = new ArrayList<>();
     BitSet starts = new BitSet();
     int units = 0;
@@ -91,28 +95,14 @@ public final class InPlaceEditor {
       units += u.length;
       neededOuts = Math.max(neededOuts, outs(i));
     }
-    if (units > insnsSize) {
+    if (units > insnsSize || !body.getTryBlocks().isEmpty()) {
       return false;
     }
-    if (e.sameLayout()) {
-      if (units != insnsSize) {
-        return false;
-      }
-    } else {
-      if (!body.getTryBlocks().isEmpty()) {
-        return false;
-      }
-      int returnUnit = returnUnit(e.method().getReturnType());
-      long filler = insnsSize - units;
-      for (long k = units; k <= insnsSize; k++) {
-        starts.set((int) k);
-      }
-      if (tries > 0 && !triesOnBoundaries(e.method().getImplementation().getTryBlocks(), starts)) {
-        return false;
-      }
-      if (filler > 0 && returnUnit < 0) {
-        return false;
-      }
+    for (long k = units; k <= insnsSize; k++) {
+      starts.set((int) k); // every padding unit is an instruction of its own
+    }
+    if (tries > 0 && !triesOnBoundaries(e.method().getImplementation().getTryBlocks(), starts)) {
+      return false;
     }
     int at = off + 16;
     for (short[] u : encoded) {
@@ -121,18 +111,60 @@ public final class InPlaceEditor {
         at += 2;
       }
     }
-    if (!e.sameLayout()) {
-      int end = off + 16 + (int) insnsSize * 2;
-      while (at < end - 2) {
-        b.putShort(at, (short) 0);
-        at += 2;
-      }
-      if (at < end) {
-        b.putShort(at, (short) returnUnit(e.method().getReturnType()));
-      }
+    int end = off + 16 + (int) insnsSize * 2;
+    while (at < end - 2) {
+      b.putShort(at, (short) 0);
+      at += 2;
+    }
+    if (at < end) {
+      b.putShort(at, (short) returnUnit(e.method().getReturnType()));
     }
     if (neededOuts > outs) {
       b.putShort(off + 4, (short) neededOuts);
+    }
+    return true;
+  }
+
+  /**
+   * Same instruction sizes (string rewrites): only the instructions that differ are encoded and written over
+   * the old ones at the same address; everything else, payloads included, stays as it is.
+   */
+  private static boolean rewriteChanged(ByteBuffer b, int off, long insnsSize, Edit e, InstructionEncoder encoder) {
+    List<Instruction> before = new ArrayList<>();
+    e.method().getImplementation().getInstructions().forEach(before::add);
+    List<Instruction> after = new ArrayList<>();
+    e.body().getInstructions().forEach(after::add);
+    if (before.size() != after.size()) {
+      return false;
+    }
+    List<int[]> at = new ArrayList<>();
+    List<short[]> units = new ArrayList<>();
+    int address = 0;
+    for (int k = 0; k < before.size(); k++) {
+      Instruction x = before.get(k);
+      Instruction y = after.get(k);
+      if (x.getCodeUnits() != y.getCodeUnits()) {
+        return false;
+      }
+      if (!CodeText.of(x).equals(CodeText.of(y))) {
+        short[] u = encoder.encode(y);
+        if (u == null || u.length != y.getCodeUnits()) {
+          return false;
+        }
+        at.add(new int[] {address});
+        units.add(u);
+      }
+      address += x.getCodeUnits();
+    }
+    if (address != insnsSize) {
+      return false;
+    }
+    for (int k = 0; k < at.size(); k++) {
+      int p = off + 16 + at.get(k)[0] * 2;
+      for (short s : units.get(k)) {
+        b.putShort(p, s);
+        p += 2;
+      }
     }
     return true;
   }
