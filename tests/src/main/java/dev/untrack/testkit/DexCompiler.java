@@ -80,6 +80,51 @@ public final class DexCompiler {
     }
   }
 
+  /**
+   * Dexes an existing jar of class files (for example {@code classes.jar} from an AAR), as an app build would.
+   * Classes it refers to but does not contain (the Android framework, other libraries) are tolerated: D8 only
+   * warns about them, and the warnings are dropped.
+   */
+  public static List<byte[]> jarToDex(Path jar, int minApi) {
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("jarToDex");
+      Path out = work.resolve("dex");
+      Files.createDirectories(out);
+      D8Command cmd = D8Command.builder(new com.android.tools.r8.DiagnosticsHandler() {
+            @Override
+            public void warning(com.android.tools.r8.Diagnostic warning) {
+              // missing framework classes: expected when dexing a library on its own
+            }
+
+            @Override
+            public void info(com.android.tools.r8.Diagnostic info) {}
+          })
+          .addProgramFiles(jar)
+          .addLibraryResourceProvider(JdkClassFileProvider.fromSystemJdk())
+          .setMinApiLevel(minApi)
+          .setMode(CompilationMode.RELEASE)
+          .setOutput(out, OutputMode.DexIndexed)
+          .build();
+      D8.run(cmd);
+      List<byte[]> dexes = new ArrayList<>();
+      for (int i = 1; ; i++) {
+        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
+        if (!Files.exists(dex)) {
+          break;
+        }
+        dexes.add(Files.readAllBytes(dex));
+      }
+      return dexes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (CompilationFailedException e) {
+      throw new IllegalStateException("D8 failed on " + jar + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
   /** Compiles Java sources to class files in {@code outDir}. */
   public static void compileJava(Map<String, String> sources, List<Path> classpath, Path outDir) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
