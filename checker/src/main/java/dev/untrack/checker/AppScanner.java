@@ -125,7 +125,7 @@ final class AppScanner {
     }
     DexSetAnalyzer a = new DexSetAnalyzer(sigs, dexes, options.wrapperDepth(), errors);
     a.run();
-    List<String> dexNames = dexes.stream().map(DexImage::name).toList();
+    List<String> dexNames = a.analysedDexes().stream().map(DexImage::name).toList();
     return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, dexNames, a.sdks(),
         a.callSites(), a.hosts(), a.paths(), a.settings(), errors, sha, entries);
   }

@@ -52,7 +52,7 @@ final class DexSetAnalyzer {
   private record Candidate(AppCode.MethodLoc loc, List<Integer> invokeOffsets) {}
 
   private final Signatures sigs;
-  private final List<DexImage> dexes;
+  private List<DexImage> dexes;
   private final int wrapperDepth;
   private final List<AppError> errors;
 
@@ -92,16 +92,21 @@ final class DexSetAnalyzer {
     List<DexFacts> facts = new ArrayList<>();
     Set<String> definedAnywhere = new HashSet<>();
     Map<Integer, TreeSet<String>> mentioned = new TreeMap<>();
+    List<DexImage> healthy = new ArrayList<>();
     for (DexImage d : dexes) {
       DexFacts f = new DexFacts(d);
       try {
         scanTypes(f, mentioned, definedAnywhere);
         scanStrings(f);
         facts.add(f);
+        healthy.add(d);
       } catch (CheckerException | RuntimeException e) {
         errors.add(new AppError(d.name(), message(e), false));
       }
     }
+    // A dex whose id sections do not even read is left out of the code model, so it cannot take the others
+    // down with it.
+    dexes = healthy;
     for (var e : mentioned.entrySet()) {
       for (String t : e.getValue()) {
         if (!definedAnywhere.contains(t)) {
@@ -116,12 +121,21 @@ final class DexSetAnalyzer {
     }
   }
 
+  /**
+   * One line for a problem. Our own and rom-tools' exceptions describe malformed input; anything else is a bug
+   * in the checker, and says so (the fuzz tests look for that prefix).
+   */
   static String message(Throwable e) {
-    if (e instanceof CheckerException) {
+    if (e instanceof CheckerException || e instanceof dev.untrack.rom.RomFormatException) {
       return e.getMessage();
     }
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e instanceof java.io.IOException) {
+      return "read error: " + e.getMessage();
+    }
+    return INTERNAL + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
+
+  static final String INTERNAL = "internal error (a bug in untrack, please report it): ";
 
   // ------------------------------------------------------------------ pass 1: type names
 
@@ -512,6 +526,11 @@ final class DexSetAnalyzer {
   }
 
   // ------------------------------------------------------------------ results
+
+  /** The dex files that were analysed (a dex whose tables do not read is reported as an error instead). */
+  List<DexImage> analysedDexes() {
+    return dexes;
+  }
 
   List<SdkFinding> sdks() {
     TreeSet<Integer> ids = new TreeSet<>();

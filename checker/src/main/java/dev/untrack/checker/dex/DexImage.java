@@ -38,12 +38,16 @@ public final class DexImage {
     if (buf.length < HEADER_SIZE) {
       throw corrupt(0, "file is " + buf.length + " bytes, shorter than a dex header");
     }
+    if (buf[0] != 'd' || buf[1] != 'e' || buf[2] != 'x' || buf[3] != '\n' || buf[7] != 0) {
+      throw corrupt(0, "no dex magic");
+    }
+    int version = digit(buf[4]) * 100 + digit(buf[5]) * 10 + digit(buf[6]);
+    if (version >= 40 && version < 1000) {
+      throw unsupported(4, "dex version " + new String(buf, 4, 3, java.nio.charset.StandardCharsets.US_ASCII)
+          + " (the Android 15+ container format) is not supported yet");
+    }
     if (!HeaderItem.verifyMagic(buf, 0)) {
-      int version = buf[4] == '0' ? HeaderItem.getVersion(buf, 0) : -1;
-      if (version >= 40) {
-        throw corrupt(4, "dex version 0" + version + " (Android 15+ container format) is not supported yet");
-      }
-      throw corrupt(0, "no dex magic (or an unsupported dex version)");
+      throw corrupt(4, "unknown dex version");
     }
     if (u4(0x28) != HeaderItem.LITTLE_ENDIAN_TAG) {
       throw corrupt(0x28, "not a little-endian dex");
@@ -73,6 +77,14 @@ public final class DexImage {
   }
 
   /** Parses the header and validates the id sections; {@code name} is used in errors and reports. */
+  private static int digit(byte b) {
+    return b >= '0' && b <= '9' ? b - '0' : 1000;
+  }
+
+  private CheckerException unsupported(long offset, String detail) {
+    return CheckerException.corrupt(name, "dex", offset, detail);
+  }
+
   public static DexImage parse(String name, byte[] buf) throws CheckerException {
     return new DexImage(name, buf);
   }

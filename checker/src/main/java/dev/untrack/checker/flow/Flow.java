@@ -12,13 +12,10 @@ import org.jf.dexlib2.iface.instruction.FiveRegisterInstruction;
 import org.jf.dexlib2.iface.instruction.Instruction;
 import org.jf.dexlib2.iface.instruction.NarrowLiteralInstruction;
 import org.jf.dexlib2.iface.instruction.OneRegisterInstruction;
-import org.jf.dexlib2.iface.instruction.ReferenceInstruction;
 import org.jf.dexlib2.iface.instruction.RegisterRangeInstruction;
 import org.jf.dexlib2.iface.instruction.TwoRegisterInstruction;
 import org.jf.dexlib2.iface.instruction.VariableRegisterInstruction;
 import org.jf.dexlib2.iface.instruction.WideLiteralInstruction;
-import org.jf.dexlib2.iface.reference.MethodReference;
-import org.jf.dexlib2.iface.reference.StringReference;
 
 /**
  * Forward constant propagation over one method's CFG, in one of two worlds:
@@ -327,12 +324,6 @@ final class Flow {
     return new int[0];
   }
 
-  static MethodRef methodRef(Instruction insn) {
-    MethodReference m = (MethodReference) ((ReferenceInstruction) insn).getReference();
-    return new MethodRef(m.getDefiningClass(), m.getName(), List.copyOf(m.getParameterTypes().stream()
-        .map(CharSequence::toString).toList()), m.getReturnType());
-  }
-
   /** The value of argument {@code param} (declared parameter index) of the invoke at {@code insn}. */
   static Val argument(Instruction insn, MethodRef ref, boolean isStatic, int param, Val[] state) {
     int[] regs = argRegisters(insn);
@@ -359,8 +350,7 @@ final class Flow {
         return;
       }
       case CONST_STRING: case CONST_STRING_JUMBO:
-        set(s, ((OneRegisterInstruction) insn).getRegisterA(),
-            Val.string(((StringReference) ((ReferenceInstruction) insn).getReference()).getString()));
+        set(s, ((OneRegisterInstruction) insn).getRegisterA(), Val.string((String) body.refs[i]));
         return;
       case MOVE: case MOVE_FROM16: case MOVE_16: case MOVE_OBJECT: case MOVE_OBJECT_FROM16: case MOVE_OBJECT_16:
         set(s, ((OneRegisterInstruction) insn).getRegisterA(), get(s, ((TwoRegisterInstruction) insn).getRegisterB()));
@@ -416,7 +406,7 @@ final class Flow {
     }
     AppCode.InvokeKind kind = invokeKind(op);
     if (kind != null) {
-      MethodRef ref = methodRef(insn);
+      MethodRef ref = body.methodRef(i);
       SettingsApi.Getter g = SettingsApi.getter(ref);
       if (g != null) {
         boolean st = kind == AppCode.InvokeKind.STATIC;

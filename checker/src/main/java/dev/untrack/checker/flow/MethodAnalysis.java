@@ -66,7 +66,7 @@ public final class MethodAnalysis {
       if (k == null) {
         continue;
       }
-      MethodRef ref = Flow.methodRef(body.insns[i]);
+      MethodRef ref = body.methodRef(i);
       Object tag = targets.apply(ref);
       if (tag != null) {
         siteInsns.add(i);
@@ -89,7 +89,7 @@ public final class MethodAnalysis {
         Instruction insn = body.insns[i];
         AppCode.InvokeKind k = Flow.invokeKind(insn.getOpcode());
         if (k != null) {
-          MethodRef ref = Flow.methodRef(insn);
+          MethodRef ref = body.methodRef(i);
           SettingsApi.Getter g = SettingsApi.getter(ref);
           if (g != null) {
             boolean st = k == AppCode.InvokeKind.STATIC;
@@ -124,7 +124,7 @@ public final class MethodAnalysis {
       int i = siteInsns.get(n);
       Instruction insn = body.insns[i];
       AppCode.InvokeKind kind = Flow.invokeKind(insn.getOpcode());
-      MethodRef ref = Flow.methodRef(insn);
+      MethodRef ref = body.methodRef(i);
       Val[] regs = stateAt[i];
       List<String> strings = new ArrayList<>();
       boolean forwards = false;

@@ -12,6 +12,10 @@ import org.jf.dexlib2.dexbacked.instruction.DexBackedInstruction;
 import org.jf.dexlib2.iface.ExceptionHandler;
 import org.jf.dexlib2.iface.TryBlock;
 import org.jf.dexlib2.iface.instruction.Instruction;
+import org.jf.dexlib2.iface.instruction.ReferenceInstruction;
+import org.jf.dexlib2.iface.reference.MethodReference;
+import org.jf.dexlib2.iface.reference.Reference;
+import org.jf.dexlib2.iface.reference.StringReference;
 
 /**
  * A method's instructions decoded once: each with its code-unit address and its absolute offset in the dex file,
@@ -31,10 +35,12 @@ final class MethodBody {
   final int ins;
   final boolean isStatic;
   final List<Try> tries;
+  /** Per instruction: the {@link MethodRef} an invoke names, the String a const-string loads, or null. */
+  final Object[] refs;
   private final int[] indexOfAddr;
 
   private MethodBody(AppCode.MethodLoc loc, Instruction[] insns, int[] addr, int[] offset, int registers, int ins,
-      boolean isStatic, List<Try> tries, int[] indexOfAddr) {
+      boolean isStatic, List<Try> tries, int[] indexOfAddr, Object[] refs) {
     this.loc = loc;
     this.insns = insns;
     this.addr = addr;
@@ -44,6 +50,7 @@ final class MethodBody {
     this.isStatic = isStatic;
     this.tries = tries;
     this.indexOfAddr = indexOfAddr;
+    this.refs = refs;
   }
 
   static MethodBody decode(AppCode app, AppCode.MethodLoc loc) throws CheckerException {
@@ -79,6 +86,25 @@ final class MethodBody {
         byAddr[addr[i]] = i;
       }
       byAddr[a] = n;
+      // References are decoded lazily by dexlib2; resolve them here so a bad index is reported as this
+      // method's problem, once, instead of surfacing in the middle of an analysis.
+      Object[] refs = new Object[n];
+      for (int i = 0; i < n; i++) {
+        if (insns[i] instanceof ReferenceInstruction) {
+          Reference r = ((ReferenceInstruction) insns[i]).getReference();
+          if (r instanceof MethodReference && Flow.invokeKind(insns[i].getOpcode()) != null) {
+            MethodReference m2 = (MethodReference) r;
+            List<String> params = new ArrayList<>();
+            for (CharSequence p : m2.getParameterTypes()) {
+              params.add(p.toString());
+            }
+            refs[i] = new dev.untrack.checker.dex.MethodRef(m2.getDefiningClass(), m2.getName(), params,
+                m2.getReturnType());
+          } else if (r instanceof StringReference) {
+            refs[i] = ((StringReference) r).getString();
+          }
+        }
+      }
       List<Try> tries = new ArrayList<>();
       for (TryBlock<? extends ExceptionHandler> t : impl.getTryBlocks()) {
         List<? extends ExceptionHandler> hs = t.getExceptionHandlers();
@@ -94,10 +120,15 @@ final class MethodBody {
         throw d.corruptAt(loc.codeOffset(), "method " + loc.ref().key() + " has " + regs
             + " registers, fewer than its " + params + " argument registers");
       }
-      return new MethodBody(loc, insns, addr, offset, regs, params, loc.isStatic(), List.copyOf(tries), byAddr);
+      return new MethodBody(loc, insns, addr, offset, regs, params, loc.isStatic(), List.copyOf(tries), byAddr, refs);
     } catch (RuntimeException e) {
       throw d.corruptAt(loc.codeOffset(), "method " + loc.ref().key() + " cannot be decoded: " + e.getMessage(), e);
     }
+  }
+
+  /** The method an invoke at {@code i} names. */
+  dev.untrack.checker.dex.MethodRef methodRef(int i) {
+    return (dev.untrack.checker.dex.MethodRef) refs[i];
   }
 
   int size() {

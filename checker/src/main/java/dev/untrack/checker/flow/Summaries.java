@@ -168,7 +168,7 @@ public final class Summaries {
   private boolean anySideEffect(Flow f, int depth) throws CheckerException {
     boolean[] found = new boolean[1];
     f.forEach((i, regs) -> {
-      if (!found[0] && sideEffect(f.body.insns[i], f.world, depth)) {
+      if (!found[0] && sideEffect(f.body, i, f.world, depth)) {
         found[0] = true;
       }
     });
@@ -180,8 +180,8 @@ public final class Summaries {
    * to something that is not known to be free of effects. In the UNSET world a call to a method that is gated
    * on its own entry does nothing, and a call to a consent check is a read.
    */
-  boolean sideEffect(Instruction insn, Flow.World world, int depth) throws CheckerException {
-    Opcode op = insn.getOpcode();
+  boolean sideEffect(MethodBody body, int i, Flow.World world, int depth) throws CheckerException {
+    Opcode op = body.insns[i].getOpcode();
     switch (op) {
       case IPUT: case IPUT_WIDE: case IPUT_OBJECT: case IPUT_BOOLEAN: case IPUT_BYTE: case IPUT_CHAR: case IPUT_SHORT:
       case SPUT: case SPUT_WIDE: case SPUT_OBJECT: case SPUT_BOOLEAN: case SPUT_BYTE: case SPUT_CHAR: case SPUT_SHORT:
@@ -195,7 +195,7 @@ public final class Summaries {
     if (kind == null) {
       return false;
     }
-    MethodRef ref = Flow.methodRef(insn);
+    MethodRef ref = body.methodRef(i);
     if (PureApi.isPure(ref) || SettingsApi.getter(ref) != null) {
       return false;
     }

@@ -34,6 +34,13 @@ public enum ItemKind {
       return DEX;
     }
     String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    // Named like an app but without the magic: still an app, which will be reported as unreadable.
+    if (name.endsWith(".apk") || name.endsWith(".jar") || name.endsWith(".apex")) {
+      return ARCHIVE;
+    }
+    if (name.endsWith(".dex")) {
+      return DEX;
+    }
     if (name.equals("hosts")) {
       return HOSTS;
     }

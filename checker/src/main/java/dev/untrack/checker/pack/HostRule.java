@@ -33,7 +33,18 @@ public record HostRule(String sdkId, String host, Pattern regex, String prefilte
     if (host != null) {
       return t.equals(host) || (t.endsWith(host) && t.charAt(t.length() - host.length() - 1) == '.');
     }
-    return regex.matcher(t).find();
+    // A match must sit on label boundaries: ".google.com" is not in "com.google.common".
+    java.util.regex.Matcher m = regex.matcher(t);
+    while (m.find()) {
+      int s = m.start();
+      int e = m.end();
+      boolean startOk = s == 0 || t.charAt(s - 1) == '.' || t.charAt(s) == '.';
+      boolean endOk = e == t.length() || t.charAt(e) == '.' || (e > 0 && t.charAt(e - 1) == '.');
+      if (startOk && endOk && e > s) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What the report shows as the rule that matched. */

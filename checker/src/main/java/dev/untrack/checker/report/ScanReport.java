@@ -118,11 +118,11 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
       removed += d.removedLive().size();
       added += d.newLive().size();
       if (d.change().equals("changed")) {
-        if (!d.telemetryChanged()) {
-          unexpected.add(new Comparison.Unexpected(p, "changed, but its telemetry findings did not"));
-        }
         List<String> odd = d.changedEntries().stream().filter(e -> !EXPECTED_ENTRY.matcher(e).matches()).toList();
-        if (!odd.isEmpty()) {
+        if (!d.telemetryChanged()) {
+          unexpected.add(new Comparison.Unexpected(p, "changed, but its telemetry findings did not"
+              + (d.changedEntries().isEmpty() ? "" : " (entries changed: " + d.changedEntries() + ")")));
+        } else if (!odd.isEmpty()) {
           unexpected.add(new Comparison.Unexpected(p, "entries other than dex code and signatures changed: " + odd));
         }
       } else if (d.change().equals("added") || d.change().equals("removed")) {
