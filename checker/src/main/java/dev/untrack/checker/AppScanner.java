@@ -111,7 +111,7 @@ final class AppScanner {
                 throw CheckerException.corrupt(e.name(), "dex", CheckerException.NO_OFFSET, "dex of " + e.size()
                     + " bytes is larger than the " + options.maxDexBytes() + " analysed");
               }
-              dexes.add(DexImage.parse(e.name(), z.readAll(e, (int) options.maxDexBytes())));
+              dexes.add(DexImage.parse(e.name(), readExactly(z, e)));
             } catch (IOException | RuntimeException ex) {
               errors.add(new AppError(e.name(), DexSetAnalyzer.message(ex), false));
             }
@@ -128,6 +128,19 @@ final class AppScanner {
     List<String> dexNames = a.analysedDexes().stream().map(DexImage::name).toList();
     return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, dexNames, a.sdks(),
         a.callSites(), a.hosts(), a.paths(), a.settings(), errors, sha, entries);
+  }
+
+  /** Inflates an entry into an array of its declared size (no growing and copying), checking its CRC. */
+  private static byte[] readExactly(ZipArchive z, ZipEntry e) throws IOException {
+    byte[] b = new byte[(int) e.size()];
+    try (InputStream in = z.open(e)) {
+      int n = in.readNBytes(b, 0, b.length);
+      if (n != b.length || in.read() != -1) { // the final read lets the stream verify size and CRC-32
+        throw CheckerException.corrupt(e.name(), "zip entry", CheckerException.NO_OFFSET,
+            "inflates to a different size than the " + b.length + " bytes declared");
+      }
+    }
+    return b;
   }
 
   private static String kindFromName(String path) {

@@ -139,6 +139,50 @@ final class DexSetAnalyzer {
 
   // ------------------------------------------------------------------ pass 1: type names
 
+  /** Collects the matches of one type descriptor; reused across descriptors to avoid allocation. */
+  private final class TypeHits implements ByteMatcher.Hits {
+    final ByteMatcher m = sigs.typeMatcher();
+    DexFacts facts;
+    int type;
+    int off;
+    int bestSdk;
+    int bestLen;
+    final List<Integer> substringSdks = new ArrayList<>();
+
+    void reset(DexFacts f, int t, int o) {
+      facts = f;
+      type = t;
+      off = o;
+      bestSdk = -1;
+      bestLen = 0;
+      substringSdks.clear();
+    }
+
+    @Override
+    public void hit(int id, int end) {
+      Signatures.TypePattern p = sigs.typePatterns().get(id);
+      boolean atStart = end - m.length(id) == off;
+      if (p.anchored() && !atStart) {
+        return;
+      }
+      switch (p.kind()) {
+        case ENTRY_POINT_CLASS:
+          facts.entryClassTypes.set(type);
+          break;
+        case SETTINGS_CLASS:
+          facts.settingsClassTypes.set(type);
+          break;
+        default:
+          if (!p.anchored()) {
+            substringSdks.add(p.sdk());
+          } else if (m.length(id) > bestLen) {
+            bestSdk = p.sdk();
+            bestLen = m.length(id);
+          }
+      }
+    }
+  }
+
   private void scanTypes(DexFacts f, Map<Integer, TreeSet<String>> mentioned, Set<String> definedAnywhere)
       throws CheckerException {
     DexImage d = f.dex;
@@ -146,40 +190,13 @@ final class DexSetAnalyzer {
       int t = d.classTypeIndex(c);
       f.definedTypes.set(t);
     }
-    ByteMatcher m = sigs.typeMatcher();
     byte[] buf = d.bytes();
-    int[] bestSdk = new int[1];
-    int[] bestLen = new int[1];
-    List<Integer> substringSdks = new ArrayList<>();
+    TypeHits h = new TypeHits();
     for (int t = 0; t < d.typeCount(); t++) {
       int off = d.stringDataOffset(d.typeStringIndex(t));
-      bestSdk[0] = -1;
-      bestLen[0] = 0;
-      substringSdks.clear();
-      final int type = t;
-      m.scanCString(buf, off, buf.length, (id, end) -> {
-        Signatures.TypePattern p = sigs.typePatterns().get(id);
-        boolean atStart = end - m.length(id) == off;
-        if (p.anchored() && !atStart) {
-          return;
-        }
-        switch (p.kind()) {
-          case ENTRY_POINT_CLASS:
-            f.entryClassTypes.set(type);
-            break;
-          case SETTINGS_CLASS:
-            f.settingsClassTypes.set(type);
-            break;
-          default:
-            if (!p.anchored()) {
-              substringSdks.add(p.sdk());
-            } else if (m.length(id) > bestLen[0]) {
-              bestSdk[0] = p.sdk();
-              bestLen[0] = m.length(id);
-            }
-        }
-      });
-      if (bestSdk[0] < 0 && substringSdks.isEmpty()) {
+      h.reset(f, t, off);
+      h.m.scanCString(buf, off, buf.length, h);
+      if (h.bestSdk < 0 && h.substringSdks.isEmpty()) {
         continue;
       }
       String desc = d.type(t);
@@ -187,10 +204,10 @@ final class DexSetAnalyzer {
       if (isDefined) {
         definedAnywhere.add(desc);
       }
-      if (bestSdk[0] >= 0) {
-        record(bestSdk[0], desc, isDefined, mentioned);
+      if (h.bestSdk >= 0) {
+        record(h.bestSdk, desc, isDefined, mentioned);
       }
-      for (int s : substringSdks) {
+      for (int s : h.substringSdks) {
         record(s, desc, isDefined, mentioned);
       }
     }
@@ -213,16 +230,17 @@ final class DexSetAnalyzer {
     int[] hits = new int[64];
     int[] ends = new int[64];
     int[] n = new int[1];
+    ByteMatcher.Hits collect = (id, end) -> {
+      if (n[0] < hits.length) {
+        hits[n[0]] = id;
+        ends[n[0]] = end;
+        n[0]++;
+      }
+    };
     for (int s = 0; s < d.stringCount(); s++) {
       int off = d.stringDataOffset(s);
       n[0] = 0;
-      int nul = m.scanCString(buf, off, buf.length, (id, end) -> {
-        if (n[0] < hits.length) {
-          hits[n[0]] = id;
-          ends[n[0]] = end;
-          n[0]++;
-        }
-      });
+      int nul = m.scanCString(buf, off, buf.length, collect);
       if (n[0] == 0) {
         continue;
       }

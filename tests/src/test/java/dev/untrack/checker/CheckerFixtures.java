@@ -34,6 +34,7 @@ final class CheckerFixtures {
         Path dir = Files.createTempDirectory("android-stubs");
         Map<String, String> src = new LinkedHashMap<>();
         src.put("android.content.ContentResolver", "package android.content; public class ContentResolver {}");
+        src.put("org.json.JSONObject", "package org.json; public class JSONObject {}");
         src.put("android.content.Context", "package android.content; public abstract class Context {"
             + " public abstract ContentResolver getContentResolver(); }");
         StringBuilder settings = new StringBuilder("package android.provider; import android.content.ContentResolver;"

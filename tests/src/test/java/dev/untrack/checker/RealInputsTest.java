@@ -24,14 +24,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RealInputsTest {
   @TempDir Path tmp;
 
-  /** classes.jar of the real Sensors Analytics AAR, dexed by D8 as an app build would. */
-  static List<byte[]> sensorsDex(Path tmp) throws IOException {
+  /** classes.jar of the real Sensors Analytics AAR. */
+  static Path sensorsJar(Path tmp) throws IOException {
     Path aar = RealInput.SENSORS_COMMON_AAR.get();
     Path jar = tmp.resolve("classes.jar");
     try (ZipArchive z = ZipArchive.open(FileByteSource.open(aar))) {
       Files.write(jar, z.readAll(z.entry("classes.jar").orElseThrow(), 64 << 20));
     }
-    return DexCompiler.jarToDex(jar, 26);
+    return jar;
+  }
+
+  /** The real SDK dexed by D8 as an app build would. */
+  static List<byte[]> sensorsDex(Path tmp) throws IOException {
+    return DexCompiler.jarToDexCached(sensorsJar(tmp), 26);
   }
 
   @Test
@@ -45,6 +50,26 @@ class RealInputsTest {
     assertTrue(s.examples().stream().allMatch(e -> e.startsWith("Lcom/sensorsdata/analytics/android/sdk/")));
     // The SDK alone makes no app call sites: its calls into its own API are internal.
     assertEquals(0, r.callSites().size(), r.callSites().toString());
+  }
+
+  @Test
+  void callSitesIntoTheRealSdkAreClassified() throws IOException {
+    Path jar = sensorsJar(tmp);
+    String use = "package r; import android.content.Context; import android.provider.Settings;"
+        + " import com.sensorsdata.analytics.android.sdk.SensorsDataAPI;"
+        + " public class Use {"
+        + "  public static void live() { SensorsDataAPI.sharedInstance().track(\"open_page\"); }"
+        + "  public static void gated(Context c) {"
+        + "    if (Settings.Secure.getInt(c.getContentResolver(), \"upload_log_pref\", 0) == 1) {"
+        + "      SensorsDataAPI.sharedInstance().login(\"account\"); } } }";
+    List<byte[]> dex = new java.util.ArrayList<>(DexCompiler.jarToDexCached(jar, 26));
+    dex.addAll(DexCompiler.javaToDex(CheckerFixtures.sources("r.Use", use),
+        List.of(CheckerFixtures.androidStubs(), jar), 26));
+    AppReport r = CheckerFixtures.scanApk("com.example.realsdk", dex);
+    assertEquals(List.of(), r.errors());
+    CallSitePatternsTest.assertStatus(r, "r/Use", "live", "live");
+    CallSitePatternsTest.assertStatus(r, "r/Use", "gated", "gated");
+    assertEquals(List.of("open_page"), CheckerFixtures.sitesIn(r, "Lr/Use;", "live").get(0).strings());
   }
 
   @ParameterizedTest

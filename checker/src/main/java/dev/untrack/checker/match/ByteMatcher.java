@@ -19,6 +19,9 @@ public final class ByteMatcher {
     void hit(int patternId, int end);
   }
 
+  /** Low bits of a transition: the target state's row offset; the sign bit: the target state has outputs. */
+  private static final int MASK = 0x7fffffff;
+
   private final int[] byteClass = new int[256];
   private final int classes;
   private final int[] delta;
@@ -46,10 +49,9 @@ public final class ByteMatcher {
   public void scan(byte[] buf, int from, int to, Hits hits) {
     int s = 0;
     for (int i = from; i < to; i++) {
-      s = delta[s * classes + byteClass[buf[i] & 0xff]];
-      int[] out = outputs[s];
-      if (out != null) {
-        for (int id : out) {
+      s = delta[(s & MASK) + byteClass[buf[i] & 0xff]];
+      if (s < 0) {
+        for (int id : outputs[(s & MASK) / classes]) {
           hits.hit(id, i + 1);
         }
       }
@@ -64,14 +66,13 @@ public final class ByteMatcher {
     int s = 0;
     int i = from;
     for (; i < limit; i++) {
-      byte b = buf[i];
+      int b = buf[i];
       if (b == 0) {
         return i;
       }
-      s = delta[s * classes + byteClass[b & 0xff]];
-      int[] out = outputs[s];
-      if (out != null) {
-        for (int id : out) {
+      s = delta[(s & MASK) + byteClass[b & 0xff]];
+      if (s < 0) {
+        for (int id : outputs[(s & MASK) / classes]) {
           hits.hit(id, i + 1);
         }
       }
@@ -144,6 +145,15 @@ public final class ByteMatcher {
           queue.add(child);
         }
       }
+    }
+    // Pre-multiply targets by the row width and flag states with outputs in the sign bit, so the inner loop
+    // does one table load and one sign test per byte.
+    if ((long) n * classes > MASK) {
+      throw new IllegalArgumentException("too many patterns for one automaton");
+    }
+    for (int k = 0; k < delta.length; k++) {
+      int t = delta[k];
+      delta[k] = t * classes | (outputs[t] != null ? Integer.MIN_VALUE : 0);
     }
     int[] lengths = patterns.stream().mapToInt(p -> p.length).toArray();
     return new ByteMatcher(delta, classes, outputs, byteClass, lengths);

@@ -259,6 +259,11 @@ public final class PackLoader {
       } else if (c == '[') {
         int close = regex.indexOf(']', i + 1);
         next = close < 0 ? regex.length() : close + 1;
+      } else if (c == '.' && i > 0 && i + 1 < regex.length() && Character.isLetterOrDigit(regex.charAt(i - 1))
+          && Character.isLetterOrDigit(regex.charAt(i + 1))) {
+        // "display.io": Exodus writes host dots unescaped; as a prefilter the dot is taken literally (the regex
+        // itself still decides)
+        lit = ".";
       } else if ("().*+?{}|^$".indexOf(c) < 0) {
         lit = String.valueOf(c);
       }
