@@ -97,7 +97,12 @@ final class ScanCommand implements Callable<Integer> {
     if (threads != null) {
       options = options.withThreads(threads);
     }
-    Checker checker = new Checker(options);
+    Checker checker;
+    try {
+      checker = new Checker(options);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(ExitCode.BAD_INPUT, "signature packs cannot be combined: " + e.getMessage(), e);
+    }
     ScanReport report = checker.scan(PathSource.of(input));
     if (baseline != null) {
       ScanReport before = checker.scan(PathSource.of(baseline));

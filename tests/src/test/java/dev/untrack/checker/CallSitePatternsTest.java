@@ -24,6 +24,9 @@ class CallSitePatternsTest {
       + "  static boolean uep(Context c) { return Settings.Secure.getInt(c.getContentResolver(), \"upload_log_pref\", 0) == 1; }"
       + "  static boolean uepLax(Context c) { return Settings.Secure.getInt(c.getContentResolver(), \"upload_log_pref\", -1) != 0; }"
       + "  static boolean never() { return false; }"
+      + "  static boolean strict(Context c) { try { return Settings.Secure.getInt(c.getContentResolver(), \"upload_log_pref\") == 1; }"
+      + "    catch (Settings.SettingNotFoundException x) { return false; } }"
+      + "  public static void viaThrowingRead(Context c) { if (strict(c)) { SensorsDataAPI.sharedInstance().track(\"t\", null); } }"
       + "  public static void inline(Context c, String e) {"
       + "    if (Settings.Secure.getInt(c.getContentResolver(), \"upload_log_pref\", 0) == 1) { SensorsDataAPI.sharedInstance().track(e, null); } }"
       + "  public static void viaPredicate(Context c, String e) { if (uep(c)) { SensorsDataAPI.sharedInstance().track(e, null); } }"
@@ -45,6 +48,8 @@ class CallSitePatternsTest {
     assertStatus(r, "g/Gates", "dead", "neutralized");
     assertStatus(r, "g/Gates", "plain", "live");
     assertStatus(r, "g/Gates", "afterGateOnOtherPath", "live");
+    // getInt without a default throws when the switch was never set: only the handler (return false) runs
+    assertStatus(r, "g/Gates", "viaThrowingRead", "gated");
     CallSite plain = sitesIn(r, "Lg/Gates;", "plain").get(0);
     assertEquals(List.of("app_start"), plain.strings());
     assertTrue(plain.offset() > 0x70, "dex offset of the invoke: " + plain.offset());
@@ -54,7 +59,11 @@ class CallSitePatternsTest {
     assertTrue(r.callSites().stream().noneMatch(c -> c.callerClass().startsWith("Lcom/sensorsdata/")));
 
     List<SettingsFinding> reads = r.settings();
-    assertEquals(3, reads.size(), reads.toString());
+    assertEquals(4, reads.size(), reads.toString());
+    SettingsFinding noDefault = reads.stream().filter(s -> s.callerMethod().startsWith("strict")).findFirst()
+        .orElseThrow();
+    assertEquals("none", noDefault.defaultValue());
+    assertEquals(null, noDefault.unsetMeansConsent());
     SettingsFinding lax = reads.stream().filter(s -> s.callerMethod().startsWith("uepLax")).findFirst().orElseThrow();
     assertEquals("-1", lax.defaultValue());
     assertEquals(Boolean.TRUE, lax.unsetMeansConsent());

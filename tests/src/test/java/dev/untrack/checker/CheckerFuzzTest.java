@@ -46,6 +46,25 @@ class CheckerFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
+  void packLoaderOnlyThrowsCheckerException(FuzzedDataProvider data) throws java.io.IOException {
+    String text = data.remainingBytes() == 0
+        ? "{\"id\": \"p\", \"sdks\": [{\"id\": \"s\", \"name\": \"S\", \"packages\": [\"com.s\"],"
+            + " \"entryPoints\": [{\"class\": \"Lcom/s/A;\", \"name\": \"t*\"}]}],"
+            + " \"settings\": [{\"key\": \"k\", \"consentWhen\": \"eq1\"}], \"trackers\": {\"1\": {}}}"
+        : data.consumeRemainingAsString();
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("fuzz", ".json");
+    try {
+      java.nio.file.Files.writeString(f, text);
+      dev.untrack.checker.pack.SignaturePack p = dev.untrack.checker.pack.PackLoader.load(f);
+      dev.untrack.checker.match.Signatures.compile(java.util.List.of(p));
+    } catch (CheckerException expected) {
+      // refused with a reason
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+  }
+
+  @FuzzTest(maxDuration = "30s")
   void apkScanNeverThrows(FuzzedDataProvider data) {
     init();
     AppReport r = checker.scanApp(CheckerFixtures.item("fuzz.apk", mutate(apk, data)));

@@ -41,6 +41,9 @@ final class Flow {
 
     /** Value of a settings read of {@code key} with default {@code def} (null: the read has none). */
     Val setting(SettingsApi.Getter g, Val key, Val def, World world);
+
+    /** Whether {@code key} is an opt-out switch of the packs. */
+    boolean isOptOutKey(String key);
   }
 
   /** A branch decided by a consent value in the UNSET world. */
@@ -58,6 +61,8 @@ final class Flow {
   final World world;
   private final Env env;
   private final Val[][] in;
+  /** Per block, the first instruction that always throws in this world, or -1. */
+  private final int[] haltAt;
   private boolean conservative;
 
   private Flow(MethodBody body, Cfg cfg, World world, Env env) {
@@ -66,6 +71,8 @@ final class Flow {
     this.world = world;
     this.env = env;
     this.in = new Val[cfg.blocks()][];
+    this.haltAt = new int[cfg.blocks()];
+    java.util.Arrays.fill(haltAt, -1);
   }
 
   static Flow run(MethodBody body, Cfg cfg, World world, Env env) throws CheckerException {
@@ -79,7 +86,13 @@ final class Flow {
   }
 
   boolean reachable(int insn) {
-    return reachableBlock(cfg.blockOf[insn]);
+    int b = cfg.blockOf[insn];
+    return reachableBlock(b) && (conservative || haltAt[b] < 0 || insn <= haltAt[b]);
+  }
+
+  /** A call result as its callee's summary evaluates it in this world; other values unchanged. */
+  Val resolved(Val v) throws CheckerException {
+    return v.kind == Val.Kind.CALL ? env.resolve(v, world) : v;
   }
 
   /** The result was too costly to compute precisely: everything counts as reachable, nothing as known. */
@@ -117,12 +130,18 @@ final class Flow {
       }
       Val[] state = in[b].clone();
       Val[] exc = state.clone();
+      boolean halted = false;
       for (int i = cfg.start[b]; i < cfg.end[b]; i++) {
+        if (alwaysThrows(i, state)) {
+          haltAt[b] = i;
+          halted = true;
+          break;
+        }
         transfer(i, state);
         joinInto(exc, state);
       }
       int last = cfg.end[b] - 1;
-      for (int s : feasible(b, last, state, null)) {
+      for (int s : halted ? new int[0] : feasible(b, last, state, null)) {
         if (propagate(s, state) && !queued[s]) {
           work.add(s);
           queued[s] = true;
@@ -167,7 +186,8 @@ final class Flow {
         continue;
       }
       Val[] state = conservative ? unknownState() : in[b].clone();
-      for (int i = cfg.start[b]; i < cfg.end[b]; i++) {
+      int stop = conservative || haltAt[b] < 0 ? cfg.end[b] : haltAt[b] + 1;
+      for (int i = cfg.start[b]; i < stop; i++) {
         v.visit(i, state);
         if (!conservative) {
           transfer(i, state);
@@ -189,7 +209,7 @@ final class Flow {
       return out;
     }
     for (int b = 0; b < cfg.blocks(); b++) {
-      if (in[b] == null) {
+      if (in[b] == null || haltAt[b] >= 0) {
         continue;
       }
       Val[] state = in[b].clone();
@@ -287,6 +307,39 @@ final class Flow {
   }
 
   // ------------------------------------------------------------------ transfer
+
+  /**
+   * True for a settings read without a default of an opt-out key in the UNSET world: on a phone where the
+   * switch was never set, {@code Settings.Secure.getInt(cr, key)} throws {@code SettingNotFoundException}, so
+   * only the exception handlers run after it.
+   */
+  private boolean alwaysThrows(int i, Val[] state) {
+    if (world != World.UNSET) {
+      return false;
+    }
+    AppCode.InvokeKind kind = invokeKind(body.insns[i].getOpcode());
+    if (kind == null) {
+      return false;
+    }
+    SettingsApi.Getter g = SettingsApi.getter(body.methodRef(i));
+    if (g == null || g.defaultParam() >= 0 || g.type() == 'S') {
+      return false;
+    }
+    Val key = argument(body.insns[i], body.methodRef(i), kind == AppCode.InvokeKind.STATIC, g.keyParam(), state);
+    if (key.kind == Val.Kind.STRING && env.isOptOutKey(key.str)) {
+      haltSource = "Settings." + Character.toUpperCase(g.namespace().charAt(0)) + g.namespace().substring(1) + " "
+          + key.str + " read without a default (unset throws)";
+      return true;
+    }
+    return false;
+  }
+
+  private String haltSource;
+
+  /** The consent read that made some block stop (UNSET world), or null. */
+  String haltSource() {
+    return haltSource;
+  }
 
   static AppCode.InvokeKind invokeKind(Opcode op) {
     switch (op) {

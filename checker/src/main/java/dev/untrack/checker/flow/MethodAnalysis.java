@@ -165,7 +165,11 @@ public final class MethodAnalysis {
           int block = cfg.blockOf[i];
           if (!unset.conservative() && !unset.reachable(i)) {
             status = Status.GATED;
-            reason = "dominated by a consent check: " + gate(cfg, decisions, block, true);
+            String g = gate(cfg, decisions, block, true);
+            if (g.equals("a consent check") && unset.haltSource() != null) {
+              g = unset.haltSource();
+            }
+            reason = "dominated by a consent check: " + g;
           } else if (known && calleeSummaries.stream().allMatch(s -> s.pure() || s.gatedEntry())) {
             status = Status.GATED;
             reason = "the callee checks consent first: " + calleeSummaries.stream()

@@ -102,7 +102,7 @@ public final class Summaries {
       return new Summary(pure, false, constReturn, null, null, true);
     }
     boolean gated = !pure && !anySideEffect(unset, depth);
-    String source = null;
+    String source = unset.haltSource();
     for (Flow.Decision d : unset.decisions()) {
       source = d.source();
       break;
@@ -141,9 +141,7 @@ public final class Summaries {
       Opcode op = insn.getOpcode();
       if (op == Opcode.RETURN || op == Opcode.RETURN_WIDE || op == Opcode.RETURN_OBJECT) {
         Val v = regs[((OneRegisterInstruction) insn).getRegisterA()];
-        if (v.kind == Val.Kind.CALL) {
-          v = new Env(0).resolve(v, f.world);
-        }
+        v = f.resolved(v);
         if (v.kind == Val.Kind.STRING) {
           state[1] = false;
           return;
@@ -262,6 +260,11 @@ public final class Summaries {
         return Val.consent(unset, source);
       }
       return Val.UNKNOWN;
+    }
+
+    @Override
+    public boolean isOptOutKey(String key) {
+      return sigs.settingKey(key) != null;
     }
 
     @Override
