@@ -11,6 +11,8 @@ import dev.untrack.checker.report.EntryFingerprint;
 import dev.untrack.checker.report.FileDigest;
 import dev.untrack.checker.report.HostFinding;
 import dev.untrack.checker.report.PathFinding;
+import dev.untrack.checker.report.SignatureInfo;
+import dev.untrack.signing.inspect.SignatureReport;
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.apk.AndroidManifest;
 import dev.untrack.rom.io.ByteSource;
@@ -121,13 +123,14 @@ final class AppScanner {
     } catch (IOException | RuntimeException e) {
       errors.add(new AppError(item.path(), DexSetAnalyzer.message(e), true));
       return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, List.of(), List.of(),
-          List.of(), List.of(), List.of(), List.of(), errors, sha, entries);
+          List.of(), List.of(), List.of(), List.of(), errors, sha, entries, null);
     }
     DexSetAnalyzer a = new DexSetAnalyzer(sigs, dexes, options.wrapperDepth(), errors);
     a.run();
     List<String> dexNames = a.analysedDexes().stream().map(DexImage::name).toList();
+    SignatureInfo signature = kind.equals("apk") && options.signatures() ? signature(item) : null;
     return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, dexNames, a.sdks(),
-        a.callSites(), a.hosts(), a.paths(), a.settings(), errors, sha, entries);
+        a.callSites(), a.hosts(), a.paths(), a.settings(), errors, sha, entries, signature);
   }
 
   /** Inflates an entry into an array of its declared size (no growing and copying), checking its CRC. */
@@ -141,6 +144,18 @@ final class AppScanner {
       }
     }
     return b;
+  }
+
+  /** The signing module's inspection and apksig's verification of the APK file. */
+  private static SignatureInfo signature(ScanItem item) {
+    if (item.file() == null) {
+      return SignatureInfo.Signatures.notChecked("not a file on disk (verification reads the APK as a file)");
+    }
+    try {
+      return SignatureInfo.Signatures.of(SignatureReport.of(item.file()));
+    } catch (IOException | RuntimeException e) {
+      return new SignatureInfo("broken", List.of(), List.of(), List.of(DexSetAnalyzer.message(e)), false, null);
+    }
   }
 
   private static String kindFromName(String path) {
@@ -221,7 +236,7 @@ final class AppScanner {
     }
     String kind = item.kind() == ItemKind.HOSTS ? "hosts" : "config";
     return new Outcome(new AppReport(item.path(), kind, size, null, null, null, List.of(), List.of(), List.of(),
-        new ArrayList<>(hosts.values()), new ArrayList<>(paths.values()), List.of(), errors, sha, Map.of()), null);
+        new ArrayList<>(hosts.values()), new ArrayList<>(paths.values()), List.of(), errors, sha, Map.of(), null), null);
   }
 
   private void hostsLine(String path, int lineNo, String raw, Map<String, HostFinding> out) {

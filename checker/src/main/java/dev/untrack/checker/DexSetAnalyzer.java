@@ -126,7 +126,8 @@ final class DexSetAnalyzer {
    * in the checker, and says so (the fuzz tests look for that prefix).
    */
   static String message(Throwable e) {
-    if (e instanceof CheckerException || e instanceof dev.untrack.rom.RomFormatException) {
+    if (e instanceof CheckerException || e instanceof dev.untrack.rom.RomFormatException
+        || e instanceof dev.untrack.signing.SigningException) {
       return e.getMessage();
     }
     if (e instanceof java.io.IOException) {
@@ -237,7 +238,15 @@ final class DexSetAnalyzer {
         n[0]++;
       }
     };
+    // Type descriptors were scanned in the type pass; no host, path or anchor lives in "Lcom/...;".
+    BitSet typeStrings = new BitSet(d.stringCount());
+    for (int t = 0; t < d.typeCount(); t++) {
+      typeStrings.set(d.typeStringIndex(t));
+    }
     for (int s = 0; s < d.stringCount(); s++) {
+      if (typeStrings.get(s)) {
+        continue;
+      }
       int off = d.stringDataOffset(s);
       n[0] = 0;
       int nul = m.scanCString(buf, off, buf.length, collect);

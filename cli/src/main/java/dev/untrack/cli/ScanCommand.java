@@ -72,6 +72,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Apps scanned in parallel (default: CPU count).")
   Integer threads;
 
+  @Option(names = "--no-signatures", description = "Do not verify APK signatures (saves one full read of each APK).")
+  boolean noSignatures;
+
   @Override
   public Integer call() throws IOException {
     Severity threshold = null;
@@ -93,7 +96,8 @@ final class ScanCommand implements Callable<Integer> {
     for (Path t : trackers) {
       packs.add(PackLoader.load(t));
     }
-    ScanOptions options = ScanOptions.defaults().withPacks(packs).withDigests(baseline != null);
+    ScanOptions options = ScanOptions.defaults().withPacks(packs).withDigests(baseline != null)
+        .withSignatures(!noSignatures);
     if (threads != null) {
       options = options.withThreads(threads);
     }
@@ -106,7 +110,7 @@ final class ScanCommand implements Callable<Integer> {
     ScanReport report = checker.scan(PathSource.of(input));
     if (baseline != null) {
       ScanReport before = checker.scan(PathSource.of(baseline));
-      report = report.withComparison(report.compare(before));
+      report = report.comparedWith(before);
     }
     String version = VersionProvider.version();
     if (output == null) {

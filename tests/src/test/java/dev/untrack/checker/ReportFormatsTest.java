@@ -80,7 +80,7 @@ class ReportFormatsTest {
     JsonArray settings = browser.getAsJsonArray("settings");
     assertEquals(2, settings.size());
     assertEquals("upload_log_pref", settings.get(0).getAsJsonObject().get("key").getAsString());
-    assertFalse(browser.has("signature"), "signature status is not produced yet (signing module not merged)");
+    assertEquals("unsigned", browser.getAsJsonObject("signature").get("status").getAsString());
     JsonObject hosts = find(root.getAsJsonArray("apps"), "system/etc/hosts");
     assertTrue(hosts.getAsJsonArray("hosts").get(0).getAsJsonObject().get("blocked").getAsBoolean());
     JsonObject broken = find(root.getAsJsonArray("apps"), "system/app/broken.apk");

@@ -51,7 +51,7 @@ public final class PathSource implements ScanSource {
           "not an APK, JAR, zip or dex file (firmware images are scanned through the image pipeline, "
               + "or extract the tree and scan the directory)");
     }
-    sink.accept(new ScanItem(root.getFileName().toString(), kind, size, () -> FileByteSource.open(root)));
+    sink.accept(new ScanItem(root.getFileName().toString(), kind, size, () -> FileByteSource.open(root), root));
   }
 
   private void walk(Path dir, String rel, int depth, Sink sink) throws IOException {
@@ -77,7 +77,7 @@ public final class PathSource implements ScanSource {
       } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         long size = Files.size(p);
         ItemKind kind = ItemKind.classify(path, head(p), size);
-        sink.accept(new ScanItem(path, kind, size, () -> FileByteSource.open(p)));
+        sink.accept(new ScanItem(path, kind, size, () -> FileByteSource.open(p), p));
       }
     }
   }

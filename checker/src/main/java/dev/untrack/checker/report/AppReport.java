@@ -22,6 +22,7 @@ import java.util.Map;
  * @param errors what could not be analysed
  * @param sha256 digest of the whole file (baseline mode), or null
  * @param entries zip entries by name (for baseline comparison; not printed), or empty
+ * @param signature the APK's signature status, or null for what is not an APK
  */
 public record AppReport(
     String path,
@@ -38,7 +39,8 @@ public record AppReport(
     List<SettingsFinding> settings,
     List<AppError> errors,
     String sha256,
-    Map<String, EntryFingerprint> entries) {
+    Map<String, EntryFingerprint> entries,
+    SignatureInfo signature) {
 
   public AppReport {
     dexFiles = List.copyOf(dexFiles);
@@ -89,11 +91,21 @@ public record AppReport(
       out.add(new Finding(h.severity(), h.blocked() ? "host-blocked" : "telemetry-host",
           (h.blocked() ? "blocks " : "names ") + h.host() + " (rule " + h.rule() + ")", path, h.where(), null, -1));
     }
+    if (signature != null && signature.severity() != Severity.INFO) {
+      out.add(new Finding(signature.severity(), "signature-" + signature.status(), "signature " + signature.status()
+          + " against the original: " + String.join("; ", signature.issues()), path, null, null, -1));
+    }
     for (PathFinding p : paths) {
       out.add(new Finding(p.severity(), "telemetry-path", "contains URL path " + p.fragment() + " (" + p.sdk() + ")",
           path, p.where(), null, -1));
     }
     return out;
+  }
+
+  /** This report with another signature status (judged against a baseline). */
+  public AppReport withSignature(SignatureInfo s) {
+    return new AppReport(path, kind, size, packageName, versionName, versionCode, dexFiles, sdks, callSites, hosts,
+        paths, settings, errors, sha256, entries, s);
   }
 
   /** The highest severity among the findings, or null. */

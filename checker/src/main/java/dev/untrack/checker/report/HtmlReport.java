@@ -48,7 +48,7 @@ public final class HtmlReport {
     h.append("</p>\n");
 
     h.append("<h2>Apps</h2>\n<table><tr><th>Path</th><th>Package</th><th>SDKs</th><th>Live</th><th>Gated</th>")
-        .append("<th>Neutralized</th><th>Hosts</th><th>Consent defaults</th><th>Errors</th></tr>\n");
+        .append("<th>Neutralized</th><th>Hosts</th><th>Consent defaults</th><th>Errors</th><th>Signature</th></tr>\n");
     for (AppReport a : r.apps()) {
       long live = a.count("live");
       long consent = a.settings().stream().filter(x -> Boolean.TRUE.equals(x.unsetMeansConsent())).count();
@@ -62,7 +62,8 @@ public final class HtmlReport {
       h.append("</td><td class=\"n\">").append(live).append("</td><td class=\"n\">").append(a.count("gated"))
           .append("</td><td class=\"n\">").append(a.count("neutralized")).append("</td><td class=\"n\">")
           .append(a.hosts().stream().filter(x -> x.severity() != Severity.INFO).count()).append("</td><td class=\"n\">")
-          .append(consent).append("</td><td class=\"n\">").append(a.errors().size()).append("</td></tr>\n");
+          .append(consent).append("</td><td class=\"n\">").append(a.errors().size()).append("</td><td>")
+          .append(a.signature() == null ? "" : esc(a.signature().status())).append("</td></tr>\n");
     }
     h.append("</table>\n");
 
@@ -125,6 +126,15 @@ public final class HtmlReport {
     }
     if (a.sha256() != null) {
       h.append(", sha256 <code>").append(esc(a.sha256())).append("</code>");
+    }
+    if (a.signature() != null) {
+      h.append(", signature ").append(esc(a.signature().status()));
+      if (!a.signature().schemes().isEmpty()) {
+        h.append(" (").append(esc(String.join(", ", a.signature().schemes()))).append(')');
+      }
+      if (!a.signature().issues().isEmpty()) {
+        h.append(": ").append(esc(String.join("; ", a.signature().issues())));
+      }
     }
     h.append("</p>\n");
     if (!a.errors().isEmpty()) {

@@ -147,6 +147,18 @@ public final class JsonReport {
           .name("offset").value(s.offset()).endObject();
     }
     w.endArray();
+    if (a.signature() != null) {
+      SignatureInfo sig = a.signature();
+      w.name("signature").beginObject().name("status").value(sig.status());
+      w.name("schemes");
+      strings(w, sig.schemes());
+      w.name("certificates");
+      strings(w, sig.certificates());
+      w.name("issues");
+      strings(w, sig.issues());
+      w.name("judgedAgainstBaseline").value(sig.judgedAgainstBaseline());
+      w.endObject();
+    }
     w.name("errors").beginArray();
     for (AppError e : a.errors()) {
       w.beginObject().name("where").value(e.where()).name("message").value(e.message()).name("fatal").value(e.fatal())

@@ -86,6 +86,23 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
     return false;
   }
 
+  /**
+   * This report compared with {@code baseline}: the comparison attached, and each APK's signature judged against
+   * the original's (which is how a keep-cert patch is told from a broken signature).
+   */
+  public ScanReport comparedWith(ScanReport baseline) {
+    Map<String, AppReport> before = new HashMap<>();
+    baseline.apps.forEach(a -> before.put(a.path(), a));
+    List<AppReport> judged = new ArrayList<>();
+    for (AppReport a : apps) {
+      AppReport b = before.get(a.path());
+      judged.add(a.signature() != null && b != null && b.signature() != null
+          ? a.withSignature(a.signature().judgedAgainst(b.signature())) : a);
+    }
+    ScanReport r = new ScanReport(inputs, packs, judged, otherFiles, null);
+    return r.withComparison(r.compare(baseline));
+  }
+
   /** This report with {@code c} attached. */
   public ScanReport withComparison(Comparison c) {
     return new ScanReport(inputs, packs, apps, otherFiles, c);

@@ -24,14 +24,16 @@ public final class TextReport {
     }
     sb.append('\n');
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"PATH", "PACKAGE", "SDKS", "LIVE", "GATED", "NEUTR", "HOSTS", "CONSENT-DEFAULTS", "ERRORS"});
+    rows.add(new String[] {"PATH", "PACKAGE", "SDKS", "LIVE", "GATED", "NEUTR", "HOSTS", "CONSENT-DEFAULTS", "ERRORS",
+        "SIGNATURE"});
     for (AppReport a : r.apps()) {
       rows.add(new String[] {
         shorten(a.path()), a.packageName() == null ? "-" : a.packageName(), sdks(a),
         Long.toString(a.count("live")), Long.toString(a.count("gated")), Long.toString(a.count("neutralized")),
         Long.toString(a.hosts().stream().filter(h -> h.severity() != Severity.INFO).count()),
         Long.toString(a.settings().stream().filter(x -> Boolean.TRUE.equals(x.unsetMeansConsent())).count()),
-        Integer.toString(a.errors().size())
+        Integer.toString(a.errors().size()),
+        a.signature() == null ? "-" : a.signature().status()
       });
     }
     table(sb, rows);
@@ -171,7 +173,7 @@ public final class TextReport {
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < cols; i++) {
-        boolean numeric = i >= 3;
+        boolean numeric = i >= 3 && i < cols - 1;
         String cell = r[i];
         if (numeric) {
           line.append(" ".repeat(width[i] - cell.length())).append(cell);
