@@ -54,7 +54,14 @@ final class AppScanner {
 
   Outcome scan(ScanItem item) {
     switch (item.kind()) {
-      case ARCHIVE:
+      case ARCHIVE: {
+        AppReport r = app(item);
+        if (r.kind().equals("zip") && r.dexFiles().isEmpty() && r.errors().isEmpty()) {
+          // a zip that is no app (a boot animation, an OTA package): nothing to report, only to compare
+          return new Outcome(null, options.digests() ? new FileDigest(r.path(), r.size(), r.sha256()) : null);
+        }
+        return new Outcome(r, null);
+      }
       case DEX:
         return new Outcome(app(item), null);
       case HOSTS:

@@ -57,6 +57,9 @@ class StringsAndPacksTest {
     Files.writeString(etc.resolve("analytics.json"),
         "{\"endpoint\": \"https://sa.api.intl.miui.com/sa?project=global_browser\"}\n", StandardCharsets.UTF_8);
     Files.writeString(etc.resolve("unrelated.xml"), "<config><item>nothing here</item></config>\n");
+    Files.createDirectories(tmp.resolve("system/media"));
+    Files.write(tmp.resolve("system/media/bootanimation.zip"), dev.untrack.testkit.ApkBuilder.create()
+        .stored("part0/00001.png", new byte[] {1, 2, 3}).build());
     ScanReport r = Checker.scan(PathSource.of(tmp), ScanOptions.defaults());
     assertEquals(List.of("system/etc/analytics.json", "system/etc/hosts"),
         r.apps().stream().map(AppReport::path).toList(), "config files without findings are not listed");

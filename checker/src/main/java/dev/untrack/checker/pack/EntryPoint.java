@@ -16,6 +16,12 @@ public record EntryPoint(String sdkId, String classPattern, String namePattern, 
     if (classPattern == null || !classPattern.startsWith("L")) {
       throw new IllegalArgumentException("entry point class must be a type descriptor: " + classPattern);
     }
+    int star = classPattern.indexOf('*');
+    if (star >= 0 && classPattern.lastIndexOf('/', star) < 0) {
+      // the literal part up to a package separator is what lets the checker find candidate types quickly
+      throw new IllegalArgumentException("entry point class pattern must name at least a package before '*': "
+          + classPattern);
+    }
     if (namePattern == null || namePattern.isEmpty()) {
       throw new IllegalArgumentException("entry point without a method name pattern");
     }
