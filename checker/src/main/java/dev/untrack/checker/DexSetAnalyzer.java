@@ -437,10 +437,16 @@ final class DexSetAnalyzer {
     return t instanceof EntryTag ? (EntryTag) t : null;
   }
 
-  private boolean inSdk(String type, int sdk) {
-    for (String p : sigs.sdks().get(sdk).prefixes()) {
-      if (type.startsWith(p)) {
-        return true;
+  /** Whether {@code type} belongs to a telemetry SDK (any pack, functional SDKs excepted). */
+  private boolean inTelemetrySdk(String type) {
+    for (SdkSignature s : sigs.sdks()) {
+      if (s.functional()) {
+        continue;
+      }
+      for (String p : s.prefixes()) {
+        if (type.startsWith(p)) {
+          return true;
+        }
       }
     }
     return false;
@@ -448,14 +454,13 @@ final class DexSetAnalyzer {
 
   private void analyze(List<Candidate> candidates, int depth, Map<String, WrapperTag> newWrappers) {
     for (Candidate c : candidates) {
-      String caller = c.loc().ref().definingClass();
+      // Calls made inside an SDK (its own API, or another SDK it embeds, like the analytics client's binder
+      // calls) are the SDK's business, governed by its entry points; the app's own calls are what is reported.
+      boolean sdkCode = inTelemetrySdk(c.loc().ref().definingClass());
       MethodAnalysis.Result r;
       try {
-        r = MethodAnalysis.analyze(summaries, c.loc(), ref -> {
-          EntryTag t = entryTag(ref);
-          // an SDK calling its own API is the SDK's business; the app's calls are what matter
-          return t == null || inSdk(caller, t.sdk()) ? null : t;
-        }, key -> sigs.settingKey(key) != null);
+        r = MethodAnalysis.analyze(summaries, c.loc(), ref -> sdkCode ? null : entryTag(ref),
+            key -> sigs.settingKey(key) != null);
       } catch (CheckerException | RuntimeException e) {
         undecodable(c, e, depth, null);
         continue;
