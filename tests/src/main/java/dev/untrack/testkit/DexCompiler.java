@@ -1,5 +1,6 @@
 package dev.untrack.testkit;
 
+import com.android.tools.r8.ClassFileResourceProvider;
 import com.android.tools.r8.CompilationFailedException;
 import com.android.tools.r8.CompilationMode;
 import com.android.tools.r8.D8;
@@ -31,7 +32,17 @@ import org.jf.smali.SmaliOptions;
  * Maven Central), or smali → the smali assembler. Test code only.
  */
 public final class DexCompiler {
+  /** The JDK as D8's library; opening it costs seconds, so it is opened once. */
+  private static ClassFileResourceProvider jdk;
+
   private DexCompiler() {}
+
+  private static synchronized ClassFileResourceProvider jdk() throws IOException {
+    if (jdk == null) {
+      jdk = JdkClassFileProvider.fromSystemJdk();
+    }
+    return jdk;
+  }
 
   /**
    * Compiles Java sources (map of fully qualified class name → source text) to dex files (classes.dex first).
@@ -54,7 +65,52 @@ public final class DexCompiler {
       Files.createDirectories(out);
       D8Command.Builder b = D8Command.builder()
           .addProgramFiles(classFiles)
-          .addLibraryResourceProvider(JdkClassFileProvider.fromSystemJdk())
+          .addLibraryResourceProvider(jdk())
+          .setMinApiLevel(minApi)
+          .setMode(CompilationMode.RELEASE)
+          .setOutput(out, OutputMode.DexIndexed);
+      for (Path cp : classpath) {
+        b.addClasspathFiles(cp);
+      }
+      D8.run(b.build());
+      List<byte[]> dexes = new ArrayList<>();
+      for (int i = 1; ; i++) {
+        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
+        if (!Files.exists(dex)) {
+          break;
+        }
+        dexes.add(Files.readAllBytes(dex));
+      }
+      return dexes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (CompilationFailedException e) {
+      throw new IllegalStateException("D8 failed: " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * Dexes an existing jar of class files (a third-party SDK's {@code classes.jar}, for example) the way an app
+   * build would. Classes the jar refers to but does not contain (the Android framework) are tolerated: give
+   * them as {@code classpath} where available, the rest only produce D8 warnings.
+   */
+  public static List<byte[]> jarToDex(byte[] jar, List<Path> classpath, int minApi) {
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("jarToDex");
+      Path in = Files.write(work.resolve("in.jar"), jar);
+      Path out = work.resolve("dex");
+      Files.createDirectories(out);
+      D8Command.Builder b = D8Command.builder(new com.android.tools.r8.DiagnosticsHandler() {
+            @Override
+            public void warning(com.android.tools.r8.Diagnostic warning) {
+              // missing framework classes are expected for a library jar
+            }
+          })
+          .addProgramFiles(in)
+          .addLibraryResourceProvider(jdk())
           .setMinApiLevel(minApi)
           .setMode(CompilationMode.RELEASE)
           .setOutput(out, OutputMode.DexIndexed);

@@ -32,12 +32,15 @@ public interface FileSystemImage extends AutoCloseable {
   /** The content of a regular file, random access (decompressed on demand for compressed files). */
   ByteSource content(FsEntry file) throws IOException;
 
-  /** Visits every entry depth-first in name order, the root first. */
+  /**
+   * Visits every entry depth-first in name order, the root first. A directory reached twice (a directory hard
+   * link or a cycle, which no valid image has) is an error rather than an endless or exponential walk.
+   */
   default void walk(Visitor visitor) throws IOException {
-    walk(root(), visitor, 0);
+    walk(root(), visitor, 0, new java.util.HashSet<>());
   }
 
-  private void walk(FsEntry dir, Visitor visitor, int depth) throws IOException {
+  private void walk(FsEntry dir, Visitor visitor, int depth, java.util.Set<Long> seenDirs) throws IOException {
     if (depth > 4096) {
       throw dev.untrack.rom.RomFormatException.corrupt(
           format(), format(), dev.untrack.rom.RomFormatException.NO_OFFSET,
@@ -46,9 +49,14 @@ public interface FileSystemImage extends AutoCloseable {
     if (!visitor.visit(dir) || !dir.isDirectory()) {
       return;
     }
+    if (!seenDirs.add(dir.inode())) {
+      throw dev.untrack.rom.RomFormatException.corrupt(
+          format(), format(), dev.untrack.rom.RomFormatException.NO_OFFSET,
+          "directory inode " + dir.inode() + " is reached twice (at " + dir.path() + "): a directory cycle");
+    }
     for (FsEntry child : list(dir)) {
       if (child.isDirectory()) {
-        walk(child, visitor, depth + 1);
+        walk(child, visitor, depth + 1, seenDirs);
       } else {
         visitor.visit(child);
       }

@@ -14,8 +14,10 @@ import java.util.TreeMap;
  * @param inode the inode number (ext4) or nid (EROFS): stable identity inside this image
  * @param mode permission bits including setuid/setgid/sticky ({@code 07777}); the type is in {@code type}
  * @param mtime modification time, seconds since the epoch
+ * @param mtimeNanos the sub-second part of the modification time (0..999,999,999), 0 when not recorded
  * @param links hard link count
- * @param rdev device number for character and block devices, else 0
+ * @param rdev device number for character and block devices as a Linux user-space {@code dev_t}
+ *     ({@link #makedev}), else 0
  * @param symlinkTarget for symlinks, the target as stored; else null
  * @param xattrs every extended attribute, full names ("security.selinux"), values as stored
  */
@@ -28,6 +30,7 @@ public record FsEntry(
     int gid,
     int mode,
     long mtime,
+    int mtimeNanos,
     int links,
     long rdev,
     String symlinkTarget,
@@ -38,6 +41,26 @@ public record FsEntry(
 
   public FsEntry {
     xattrs = Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
+  }
+
+  /** Without sub-second time (kept for callers written before {@code mtimeNanos} existed). */
+  public FsEntry(String path, long inode, FileType type, long size, int uid, int gid, int mode, long mtime,
+      int links, long rdev, String symlinkTarget, SortedMap<String, byte[]> xattrs) {
+    this(path, inode, type, size, uid, gid, mode, mtime, 0, links, rdev, symlinkTarget, xattrs);
+  }
+
+  /** A Linux user-space device number (glibc {@code makedev}), the form {@link #rdev} uses. */
+  public static long makedev(long major, long minor) {
+    return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+        | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+  }
+
+  public long rdevMajor() {
+    return ((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfffL);
+  }
+
+  public long rdevMinor() {
+    return ((rdev >>> 12) & 0xffffff00L) | (rdev & 0xffL);
   }
 
   public String name() {

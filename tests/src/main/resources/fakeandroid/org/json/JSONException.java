@@ -1,0 +1,9 @@
+package org.json;
+
+public class JSONException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public JSONException(String msg) {
+    super(msg);
+  }
+}
