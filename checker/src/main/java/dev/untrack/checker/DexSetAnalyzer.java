@@ -530,7 +530,7 @@ final class DexSetAnalyzer {
       switch (read.defaultKind()) {
         case "const":
           def = Long.toString(read.defaultValue());
-          consent = k.consentWhen().isConsent(read.defaultValue());
+          consent = k.consentWhen().isConsent(read.defaultValue()) && read.reachedWhenUnset();
           break;
         case "none":
           def = "none";
@@ -541,7 +541,8 @@ final class DexSetAnalyzer {
           consent = null;
       }
       settings.putIfAbsent(loc.dex().name() + "@" + read.insnOffset(), new SettingsFinding(read.namespace(),
-          read.key(), def, consent, caller.definingClass(), caller.signature(), loc.dex().name(), read.insnOffset()));
+          read.key(), def, consent, read.reachedWhenUnset(), caller.definingClass(), caller.signature(),
+          loc.dex().name(), read.insnOffset()));
     }
   }
 

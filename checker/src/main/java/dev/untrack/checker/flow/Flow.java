@@ -156,13 +156,27 @@ final class Flow {
     }
   }
 
-  private static void joinInto(Val[] acc, Val[] s) {
+  private void joinInto(Val[] acc, Val[] s) throws CheckerException {
     for (int i = 0; i < acc.length; i++) {
-      acc[i] = Val.join(acc[i], s[i]);
+      acc[i] = join(acc[i], s[i]);
     }
   }
 
-  private boolean propagate(int succ, Val[] state) {
+  /**
+   * Joins two values; a call result meeting a different value is first evaluated through its callee's summary,
+   * so {@code v0 = 0 / v0 = consentCheck()} meeting at a return still yields "0 when unset".
+   */
+  private Val join(Val a, Val b) throws CheckerException {
+    if (a == null || b == null || a == b || a.equals(b)) {
+      return Val.join(a, b);
+    }
+    if (a.kind == Val.Kind.CALL || b.kind == Val.Kind.CALL) {
+      return Val.join(resolved(a), resolved(b));
+    }
+    return Val.join(a, b);
+  }
+
+  private boolean propagate(int succ, Val[] state) throws CheckerException {
     Val[] cur = in[succ];
     if (cur == null) {
       in[succ] = state.clone();
@@ -170,7 +184,7 @@ final class Flow {
     }
     boolean changed = false;
     for (int i = 0; i < cur.length; i++) {
-      Val j = Val.join(cur[i], state[i]);
+      Val j = join(cur[i], state[i]);
       if (!j.equals(cur[i])) {
         cur[i] = j;
         changed = true;

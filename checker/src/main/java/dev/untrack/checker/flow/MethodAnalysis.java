@@ -40,8 +40,11 @@ public final class MethodAnalysis {
    * @param defaultValue the default passed, or null
    * @param defaultKind {@code const}, {@code none} (the call has no default: unset throws or reads as null) or
    *     {@code unknown} (not a constant)
+   * @param reachedWhenUnset whether the read runs at all when every opt-out switch is unset (a read behind the
+   *     Program switch, such as "diagnostics follow the Program switch", does not)
    */
-  public record SettingsRead(int insnOffset, String namespace, String key, Long defaultValue, String defaultKind) {}
+  public record SettingsRead(int insnOffset, String namespace, String key, Long defaultValue, String defaultKind,
+      boolean reachedWhenUnset) {}
 
   /** Everything found in one method. */
   public record Result(List<Site> sites, List<SettingsRead> reads, int codeUnits) {}
@@ -108,18 +111,29 @@ public final class MethodAnalysis {
                   kind = "unknown";
                 }
               }
-              reads.add(new SettingsRead(body.offset[i], g.namespace(), key.str, def, kind));
+              reads.add(new SettingsRead(body.offset[i], g.namespace(), key.str, def, kind, true));
             }
           }
         }
       }
     });
     List<Site> sites = new ArrayList<>();
+    Flow unset = null;
+    List<Flow.Decision> decisions = null;
+    if (!reads.isEmpty()) {
+      unset = Flow.run(body, cfg, Flow.World.UNSET, env);
+      decisions = unset.decisions();
+      for (int k = 0; k < reads.size(); k++) {
+        SettingsRead r = reads.get(k);
+        int insn = indexOfOffset(body, r.insnOffset());
+        boolean reached = unset.conservative() || insn < 0 || unset.reachable(insn);
+        reads.set(k, new SettingsRead(r.insnOffset(), r.namespace(), r.key(), r.defaultValue(), r.defaultKind(),
+            reached));
+      }
+    }
     if (siteInsns.isEmpty()) {
       return new Result(sites, reads, body.addr.length == 0 ? 0 : body.addr[body.size() - 1] + 1);
     }
-    Flow unset = null;
-    List<Flow.Decision> decisions = null;
     for (int n = 0; n < siteInsns.size(); n++) {
       int i = siteInsns.get(n);
       Instruction insn = body.insns[i];
@@ -187,6 +201,15 @@ public final class MethodAnalysis {
       sites.add(new Site(body.offset[i], ref, tags.get(n), status, reason, List.copyOf(strings), forwards));
     }
     return new Result(sites, reads, body.addr[body.size() - 1] + 1);
+  }
+
+  private static int indexOfOffset(MethodBody body, int offset) {
+    for (int i = 0; i < body.size(); i++) {
+      if (body.offset[i] == offset) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -24,7 +24,11 @@ public final class Summaries {
 
   private final AppCode app;
   private final Signatures sigs;
-  private final Map<AppCode.MethodLoc, Summary> cache = new HashMap<>();
+  private final Map<AppCode.MethodLoc, Summary> complete = new HashMap<>();
+  private final Map<AppCode.MethodLoc, Summary> partial = new HashMap<>();
+  private final Map<AppCode.MethodLoc, Integer> partialDepth = new HashMap<>();
+  /** Set while computing a summary when something below it hit the depth limit or a recursion. */
+  private boolean truncated;
   private final Set<AppCode.MethodLoc> inProgress = new HashSet<>();
   private final Map<AppCode.MethodLoc, MethodBody> bodies = new HashMap<>();
   private final Map<AppCode.MethodLoc, Cfg> cfgs = new HashMap<>();
@@ -62,15 +66,32 @@ public final class Summaries {
     cfgs.clear();
   }
 
-  /** The summary of an app method, looking at most {@link #MAX_DEPTH} calls deep from {@code depth}. */
+  /**
+   * The summary of an app method, looking at most {@link #MAX_DEPTH} calls deep from {@code depth}.
+   *
+   * <p>A summary that did not run into the depth limit or a recursion holds everywhere and is kept for good. One
+   * that did is only as good as the depth it was computed at: it is reused for requests at that depth or deeper,
+   * and recomputed when a shallower caller asks (which can see further).
+   */
   public Summary of(AppCode.MethodLoc m, int depth) {
-    Summary s = cache.get(m);
+    Summary s = complete.get(m);
     if (s != null) {
       return s;
     }
-    if (depth > MAX_DEPTH || !m.hasCode() || inProgress.contains(m)) {
+    Integer pd = partialDepth.get(m);
+    if (pd != null && depth >= pd) {
+      return partial.get(m);
+    }
+    if (depth > MAX_DEPTH || inProgress.contains(m)) {
+      truncated = true;
       return Summary.UNKNOWN;
     }
+    if (!m.hasCode()) {
+      complete.put(m, Summary.UNKNOWN);
+      return Summary.UNKNOWN;
+    }
+    boolean outer = truncated;
+    truncated = false;
     inProgress.add(m);
     try {
       s = compute(m, depth);
@@ -79,7 +100,14 @@ public final class Summaries {
     } finally {
       inProgress.remove(m);
     }
-    cache.put(m, s);
+    boolean mine = truncated;
+    truncated = outer || mine;
+    if (mine) {
+      partial.put(m, s);
+      partialDepth.put(m, depth);
+    } else {
+      complete.put(m, s);
+    }
     return s;
   }
 

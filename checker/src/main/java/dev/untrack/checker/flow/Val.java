@@ -67,6 +67,11 @@ public final class Val {
     if (b == null || a == b || a.equals(b)) {
       return a;
     }
+    if (a.kind == Kind.CONST && b.kind == Kind.CONST && a.num == b.num) {
+      // the same number on every path, derived from a consent switch on some: still that number, and still a
+      // consent value
+      return a.consent != null ? a : b;
+    }
     return UNKNOWN;
   }
 

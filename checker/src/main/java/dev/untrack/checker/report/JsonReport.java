@@ -143,6 +143,7 @@ public final class JsonReport {
       } else {
         w.value(s.unsetMeansConsent());
       }
+      w.name("reachedWhenUnset").value(s.reachedWhenUnset());
       w.name("class").value(s.callerClass()).name("method").value(s.callerMethod()).name("dex").value(s.dex())
           .name("offset").value(s.offset()).endObject();
     }
