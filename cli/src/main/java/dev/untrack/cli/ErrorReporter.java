@@ -26,6 +26,9 @@ final class ErrorReporter {
     if (type.startsWith("dev.untrack.signing.")) {
       return ExitCode.SIGNING_FAILED;
     }
+    if (type.startsWith("dev.untrack.checker.")) {
+      return ExitCode.BAD_INPUT; // a malformed input or signature pack given to scan
+    }
     if (t instanceof NoSuchFileException || t instanceof FileNotFoundException
         || t instanceof AccessDeniedException) {
       return ExitCode.BAD_INPUT;

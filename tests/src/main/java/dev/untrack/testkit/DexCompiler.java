@@ -136,6 +136,92 @@ public final class DexCompiler {
     }
   }
 
+  /**
+   * Dexes an existing jar of class files (for example {@code classes.jar} from an AAR), as an app build would.
+   * Classes it refers to but does not contain (the Android framework, other libraries) are tolerated: D8 only
+   * warns about them, and the warnings are dropped.
+   */
+  public static List<byte[]> jarToDex(Path jar, int minApi) {
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("jarToDex");
+      Path out = work.resolve("dex");
+      Files.createDirectories(out);
+      D8Command cmd = D8Command.builder(new com.android.tools.r8.DiagnosticsHandler() {
+            @Override
+            public void warning(com.android.tools.r8.Diagnostic warning) {
+              // missing framework classes: expected when dexing a library on its own
+            }
+
+            @Override
+            public void info(com.android.tools.r8.Diagnostic info) {}
+          })
+          .addProgramFiles(jar)
+          .addLibraryResourceProvider(JdkClassFileProvider.fromSystemJdk())
+          .setMinApiLevel(minApi)
+          .setMode(CompilationMode.RELEASE)
+          .setOutput(out, OutputMode.DexIndexed)
+          .build();
+      D8.run(cmd);
+      List<byte[]> dexes = new ArrayList<>();
+      for (int i = 1; ; i++) {
+        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
+        if (!Files.exists(dex)) {
+          break;
+        }
+        dexes.add(Files.readAllBytes(dex));
+      }
+      return dexes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (CompilationFailedException e) {
+      throw new IllegalStateException("D8 failed on " + jar + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * {@link #jarToDex}, cached by the jar's SHA-256 next to the real inputs ({@code ~/.cache/untrack-test-inputs}
+   * or {@code UNTRACK_TEST_INPUTS}): dexing a real library takes D8 a while, and its output never changes.
+   */
+  public static List<byte[]> jarToDexCached(Path jar, int minApi) {
+    try {
+      String override = System.getenv("UNTRACK_TEST_INPUTS");
+      Path base = override != null ? Path.of(override)
+          : Path.of(System.getProperty("user.home"), ".cache", "untrack-test-inputs");
+      Path dir = base.resolve("dexed").resolve(RealInput.sha256(jar) + "-api" + minApi);
+      Path done = dir.resolve("complete");
+      if (!Files.exists(done)) {
+        List<byte[]> dexes = jarToDex(jar, minApi);
+        Path tmp = Files.createDirectories(base.resolve("dexed")).resolve(dir.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        for (int i = 0; i < dexes.size(); i++) {
+          Files.write(tmp.resolve(i == 0 ? "classes.dex" : "classes" + (i + 1) + ".dex"), dexes.get(i));
+        }
+        Files.write(tmp.resolve("complete"), new byte[0]);
+        try {
+          Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException raced) {
+          deleteTree(tmp); // another test JVM finished first
+        }
+        return dexes;
+      }
+      List<byte[]> dexes = new ArrayList<>();
+      for (int i = 1; ; i++) {
+        Path dex = dir.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
+        if (!Files.exists(dex)) {
+          break;
+        }
+        dexes.add(Files.readAllBytes(dex));
+      }
+      return dexes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Compiles Java sources to class files in {@code outDir}. */
   public static void compileJava(Map<String, String> sources, List<Path> classpath, Path outDir) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
