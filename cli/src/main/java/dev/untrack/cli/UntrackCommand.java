@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       "  6  output could not be written (nothing is left behind)",
       " 70  internal error (a bug: rerun with --verbose and report it)"
     },
-    subcommands = {PatchCommand.class, PatchesCommand.class, ScanCommand.class, KeysCommand.class})
+    subcommands = {InspectCommand.class, UnpackCommand.class, PatchCommand.class, PatchesCommand.class,
+        ScanCommand.class, KeysCommand.class})
 public final class UntrackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
