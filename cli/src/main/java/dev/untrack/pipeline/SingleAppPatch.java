@@ -74,6 +74,12 @@ public final class SingleAppPatch {
         write(app, result, r.output());
         return report.withSigning("unchanged", "byte-identical copy: the original signature still verifies");
       }
+      if (app.manifest().isEmpty() && !originalSigned(app) && r.signing() != SigningMode.RESIGN) {
+        // Framework and class-path jars are loaded by path, never by certificate: there is nothing to sign.
+        write(app, result, r.output());
+        return report.withSigning("none", "a code jar without AndroidManifest.xml and without a signature: "
+            + "framework and system class-path jars are not signature-checked");
+      }
       SigningDecision decision = SigningPolicy.decide(r.signing(), facts(app, r));
       switch (decision.action()) {
         case REFUSE:
