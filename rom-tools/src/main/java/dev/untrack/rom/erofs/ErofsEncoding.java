@@ -72,8 +72,13 @@ final class ErofsEncoding {
    */
   static boolean fitsCompact(int uid, int gid, long size, long nlink, long mtime, int mtimeNanos,
       ErofsSuperblock sb) {
+    return fitsCompact(uid, gid, size, nlink, mtime, mtimeNanos, sb.buildTime(), sb.buildTimeNsec());
+  }
+
+  static boolean fitsCompact(int uid, int gid, long size, long nlink, long mtime, int mtimeNanos,
+      long buildTime, int buildTimeNsec) {
     return (uid & 0xffffffffL) <= 0xffff && (gid & 0xffffffffL) <= 0xffff && size <= 0xffffffffL
-        && nlink <= 0xffff && mtime == sb.buildTime() && mtimeNanos == sb.buildTimeNsec();
+        && nlink <= 0xffff && mtime == buildTime && mtimeNanos == buildTimeNsec;
   }
 
   static byte[] encodeInode(Inode i) {

@@ -142,6 +142,9 @@ public final class ImagePatch {
 
   private static void copy(ByteSource src, long offset, long length, OutputStream out, byte[] buf)
       throws IOException {
+    if (length == 0) {
+      return;
+    }
     if (src.size() < offset + length) {
       throw new IOException(src.name() + ": is " + src.size() + " bytes now, " + (offset + length)
           + " were planned (did it change while the image was being edited?)");
