@@ -143,7 +143,7 @@ public final class ErofsEditor {
       if (entries == null) {
         entries = new TreeMap<>(ErofsEncoding.NAME_ORDER);
         for (ErofsImage.DirEntry d : img.readDirectory(vi)) {
-          if (entries.put(ErofsEncoding.name(d.name()), new Existing(d.nid(), d.fileType())) != null) {
+          if (entries.put(d.rawName(), new Existing(d.nid(), d.fileType())) != null) {
             throw RomFormatException.corrupt(name, "erofs", vi.offset(),
                 "directory " + path + " lists \"" + d.name() + "\" twice");
           }

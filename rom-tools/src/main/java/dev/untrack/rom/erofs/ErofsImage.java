@@ -422,8 +422,15 @@ public final class ErofsImage implements FileSystemImage {
 
   // ---- directories -----------------------------------------------------------------------------------
 
-  /** One directory entry as stored. */
-  public record DirEntry(String name, long nid, int fileType) {}
+  /**
+   * One directory entry as stored; {@code rawName} is the name's bytes (exact even when they are not valid
+   * UTF-8, which {@code name} cannot show). Do not modify it.
+   */
+  public record DirEntry(String name, long nid, int fileType, byte[] rawName) {
+    public DirEntry(String name, long nid, int fileType) {
+      this(name, nid, fileType, name.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   /** Entries of a directory without "." and "..", in on-disk (sorted) order. */
   public List<DirEntry> readDirectory(ErofsInode dir) throws IOException {
@@ -492,7 +499,7 @@ public final class ErofsImage implements FileSystemImage {
       if (out.size() >= MAX_DIR_ENTRIES) {
         throw corrupt(dir.offset(), where + ": more than " + MAX_DIR_ENTRIES + " entries");
       }
-      out.add(new DirEntry(name, nid, type));
+      out.add(new DirEntry(name, nid, type, java.util.Arrays.copyOfRange(b, nameoff, nameEnd)));
     }
   }
 
