@@ -619,7 +619,6 @@ public final class Ext4Editor {
       releaseXattrBlock(inode);
       byte[] raw = raw(inode);
       Ext4Checksums.put16(raw, 0x1A, 0);
-      LittleEndian.put32(raw, 0x14, (int) Math.max(time, sb.inodesCount()));
       LittleEndian.put32(raw, 0x04, 0);
       LittleEndian.put32(raw, 0x6C, 0);
       LittleEndian.put32(raw, 0x1C, 0);
@@ -675,7 +674,11 @@ public final class Ext4Editor {
       }
     }
 
-    // 6. metadata out: inodes, groups, superblock
+    // 6. metadata out: inodes, groups, superblock. e2fsck takes a deletion time below the inode count for an
+    // orphan-list link, so freed inodes get the edit time or, if that is lower, the (final) inode count.
+    for (Ext4Inode inode : freedInodes) {
+      LittleEndian.put32(raw(inode), 0x14, (int) Math.max(time, groups.inodesCount));
+    }
     for (Map.Entry<Long, byte[]> e : inodes.entrySet()) {
       sums.inode(e.getValue(), e.getKey());
       meta.write(inodeOffsets.get(e.getKey()), e.getValue());

@@ -94,6 +94,7 @@ class ErofsEditOracleTest {
         ErofsInode b = after.inode(now.get(p).inode());
         assertEquals(ErofsInode.FLAT_PLAIN, b.layout(), p + " written plain");
         assertArrayEquals(rawXattrs(before, a), rawXattrs(after, b), p + " xattr area");
+        assertTrue(rawXattrs(after, b)[4] > 0, p + " refers to shared xattrs (mkfs.erofs shares repeated labels)");
       }
       for (String p : DUMP_SAMPLE) {
         assertEquals(dump(image, p), dump(out, p), "dump.erofs --path=" + p + " unchanged");
@@ -164,6 +165,29 @@ class ErofsEditOracleTest {
     }
     assertFalse(Files.exists(out));
     assertEquals(0, FsEditChecks.leftovers(work, "limit.edited"));
+  }
+
+  @Test
+  void deletingOneNameOfAHardLinkKeepsTheFileWithOneLinkLess() throws IOException {
+    Path image = FsFixtures.erofs(tree, work, "unlink", List.of("-zlz4hc", "-T0"));
+    Path out = work.resolve("unlink.edited.erofs");
+    try (FileByteSource in = FileByteSource.open(image)) {
+      FileSystemEditor.apply(in, new FileSystemEdits(FsEditChecks.T).delete("/system/bin/tool-hardlink"), out,
+          FileSystemEditor.Limits.none());
+    }
+    Oracle.run(work, Duration.ofMinutes(1), List.of("fsck.erofs", "--extract=" + work.resolve("unlink.x"),
+        out.toString())).assertOk("fsck.erofs");
+    assertTrue(dump(out, "/system/bin/tool").contains("Links: 1"), dump(out, "/system/bin/tool"));
+    try (ErofsImage before = ErofsImage.open(FileByteSource.open(image));
+        ErofsImage after = ErofsImage.open(FileByteSource.open(out))) {
+      FsEntry a = before.lookup("/system/bin/tool").orElseThrow();
+      FsEntry b = after.lookup("/system/bin/tool").orElseThrow();
+      assertEquals(a.inode(), b.inode());
+      assertEquals(1, b.links());
+      assertArrayEquals(FsAssertions.readAll(before.content(a)), FsAssertions.readAll(after.content(b)));
+      assertFalse(after.lookup("/system/bin/tool-hardlink").isPresent());
+      assertEquals(before.superblock().inodeCount(), after.superblock().inodeCount(), "no inode was freed");
+    }
   }
 
   @Test

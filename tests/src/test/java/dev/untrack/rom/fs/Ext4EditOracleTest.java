@@ -182,6 +182,24 @@ class Ext4EditOracleTest {
     return dump.lines().filter(l -> l.startsWith("Group " + g + ":")).findFirst().orElse("");
   }
 
+  @Test
+  void deletingOneNameOfAHardLinkKeepsTheFileWithOneLinkLess() throws IOException {
+    Path image = FsFixtures.ext4(tree, work, "unlink", Ext4Options.defaults());
+    Path out = work.resolve("unlink.edited.ext4");
+    edit(image, out, new FileSystemEdits(FsEditChecks.T).delete("/system/bin/tool-hardlink"),
+        FileSystemEditor.Limits.none());
+    e2fsck(out);
+    try (Ext4Image before = Ext4Image.open(FileByteSource.open(image));
+        Ext4Image after = Ext4Image.open(FileByteSource.open(out))) {
+      FsEntry a = before.lookup("/system/bin/tool").orElseThrow();
+      FsEntry b = after.lookup("/system/bin/tool").orElseThrow();
+      assertEquals(a.inode(), b.inode());
+      assertEquals(1, b.links());
+      assertArrayEquals(FsAssertions.readAll(before.content(a)), FsAssertions.readAll(after.content(b)));
+      assertFalse(after.lookup("/system/bin/tool-hardlink").isPresent());
+    }
+  }
+
   // ---- shared blocks -------------------------------------------------------------------------------
 
   /** Makes b.bin share a.bin's blocks (as e2fsdroid's deduplication does) and sets shared_blocks. */
