@@ -58,6 +58,11 @@ public final class ErofsEditor {
     this.name = img.source().name();
     this.metaBase = sb.metaBlkaddr() * bs;
     this.baseEnd = sb.blocks() * bs;
+    if (bs < 4096) {
+      // the superblock and its checksummed area then span several blocks; Android images use 4 KiB and up
+      throw new FsEditException(name, "", FsEditException.Reason.UNSUPPORTED,
+          "EROFS images with " + bs + "-byte blocks are not edited (4096 bytes and larger are)");
+    }
     if (baseEnd > img.source().size()) {
       throw RomFormatException.corrupt(name, "erofs", ErofsSuperblock.OFFSET + 36, "the superblock counts "
           + sb.blocks() + " blocks but the image has " + img.source().size() + " bytes");
@@ -318,7 +323,7 @@ public final class ErofsEditor {
     List<Object> moved = new ArrayList<>();
     for (Replaced r : replaced.values()) {
       int need = (fileNeedsExtended(r) ? 64 : 32) + r.vi.xattrSize();
-      if (need > img.slotEnd(r.vi) - r.vi.offset()) {
+      if (need > slotEnd(r.vi) - r.vi.offset()) {
         if (remainingLinks(r.vi) > 1) {
           throw refuse(r.path, FsEditException.Reason.UNSUPPORTED, "is hard-linked (" + remainingLinks(r.vi)
               + " links) and its new inode does not fit its old slot; moving it would leave the other names "
@@ -342,7 +347,7 @@ public final class ErofsEditor {
           continue;
         }
         int need = (dirNeedsExtended(d) ? 64 : 32) + d.vi.xattrSize();
-        if (need <= img.slotEnd(d.vi) - d.vi.offset()) {
+        if (need <= slotEnd(d.vi) - d.vi.offset()) {
           continue;
         }
         if (d == root) {
@@ -453,11 +458,27 @@ public final class ErofsEditor {
     ErofsEncoding.sealSuperblock(sbBlock, bs);
 
     ImagePatch patch = new ImagePatch(img.source(), baseEnd, cursor);
-    meta.addTo(patch);
-    pieces.addTo(patch);
+    try {
+      meta.addTo(patch);
+      pieces.addTo(patch);
+    } catch (IllegalStateException e) {
+      // two things were put in one place: only an image whose maps disagree with its contents does that
+      throw RomFormatException.corrupt(name, "erofs", RomFormatException.NO_OFFSET,
+          "the image's block maps contradict each other (" + e.getMessage() + ")");
+    }
     EditResult result = new EditResult("erofs", img.source().size(), cursor, cursor - baseEnd,
         patch.patchedInBase(), img.source().size() - baseEnd, changes);
     return new EditPlan(patch, result);
+  }
+
+  /** The end of an inode's slot, which must lie inside the filesystem (hostile index counts can say otherwise). */
+  private long slotEnd(ErofsInode vi) throws IOException {
+    long end = img.slotEnd(vi);
+    if (end > baseEnd) {
+      throw RomFormatException.corrupt(name, "erofs", vi.offset(), "the metadata of nid " + vi.nid()
+          + " reaches byte " + end + ", past the end of the filesystem (" + baseEnd + ")");
+    }
+    return end;
   }
 
   private String pathOf(Object o) {
@@ -552,7 +573,7 @@ public final class ErofsEditor {
     meta.write(at, inode);
     meta.write(at + inode.length, xattrs);
     if (newNid == old.nid()) {
-      long end = img.slotEnd(old);
+      long end = slotEnd(old);
       long from = at + inode.length + xattrs.length;
       if (end > from) {
         meta.write(from, new byte[(int) (end - from)]);

@@ -692,8 +692,14 @@ public final class Ext4Editor {
           + " blocks (" + (groups.groupCount - groups.originalGroupCount) + " groups added)"));
     }
     ImagePatch patch = new ImagePatch(img.source(), baseEnd, size);
-    meta.addTo(patch);
-    pieces.addTo(patch);
+    try {
+      meta.addTo(patch);
+      pieces.addTo(patch);
+    } catch (IllegalStateException e) {
+      // two things were put in one place: only an image whose maps disagree with its contents does that
+      throw RomFormatException.corrupt(name, "ext4", RomFormatException.NO_OFFSET,
+          "the image's block maps contradict each other (" + e.getMessage() + ")");
+    }
     EditResult result = new EditResult("ext4", img.source().size(), size, size - baseEnd, patch.patchedInBase(),
         img.source().size() - baseEnd, changes);
     return new EditPlan(patch, result);
@@ -788,7 +794,7 @@ public final class Ext4Editor {
   private byte[] newInode(Created c) throws IOException {
     long g = (c.ino - 1) / sb.inodesPerGroup();
     long index = (c.ino - 1) % sb.inodesPerGroup();
-    long offset = groups.inodeTableLoc(g) * bs + index * sb.inodeSize();
+    long offset = img.inodeTableBlock(g) * bs + index * sb.inodeSize();
     byte[] raw = new byte[sb.inodeSize()];
     inodes.put(c.ino, raw);
     inodeOffsets.put(c.ino, offset);

@@ -102,6 +102,9 @@ public final class BlockOverlay {
     for (Map.Entry<Long, byte[]> e : blocks.entrySet()) {
       long start = e.getKey() * blockSize;
       byte[] b = e.getValue();
+      if (start >= patch.size()) {
+        throw new IllegalStateException("block " + e.getKey() + " lies past the end of the result");
+      }
       if (start + b.length > patch.size()) {
         b = java.util.Arrays.copyOf(b, (int) Math.max(0, patch.size() - start));
       }
