@@ -7,8 +7,11 @@ import dev.untrack.rom.ext4.Ext4Editor;
 import dev.untrack.rom.ext4.Ext4Image;
 import dev.untrack.rom.io.AtomicOutput;
 import dev.untrack.rom.io.ByteSource;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -82,6 +85,16 @@ public final class FileSystemEditor {
     EditPlan plan = plan(image, edits, limits);
     plan.writeTo(out);
     out.flush();
+    return plan.result();
+  }
+
+  /** Plans, checks the limit, then writes the edited image at the channel's position, buffered. */
+  public static EditResult apply(ByteSource image, FileSystemEdits edits, FileChannel out, Limits limits)
+      throws IOException {
+    EditPlan plan = plan(image, edits, limits);
+    OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), 1 << 20);
+    plan.writeTo(stream);
+    stream.flush();
     return plan.result();
   }
 
