@@ -191,6 +191,34 @@ class ErofsEditOracleTest {
   }
 
   @Test
+  void anEditedImageEditsAgain() throws IOException {
+    Path image = FsFixtures.erofs(tree, work, "twice", List.of("-zlz4hc", "-Eztailpacking", "-T0"));
+    Path once = work.resolve("twice.1.erofs");
+    Path twice = work.resolve("twice.2.erofs");
+    try (FileByteSource in = FileByteSource.open(image)) {
+      FileSystemEditor.apply(in, FsEditChecks.edits(BIGGER, SMALLER), once, FileSystemEditor.Limits.none());
+    }
+    byte[] again = FsEditChecks.bytes(50_000, 42);
+    try (FileByteSource in = FileByteSource.open(once)) {
+      FileSystemEditor.apply(in, new FileSystemEdits(FsEditChecks.T + 10)
+          .replace(FsEditChecks.BROWSER_APK, new ArrayByteSource(again, "again"))
+          .delete(FsEditChecks.NEW_FILE)
+          .touchDirectory(FsEditChecks.BROWSER), twice, FileSystemEditor.Limits.none());
+    }
+    Oracle.run(work, Duration.ofMinutes(1), List.of("fsck.erofs", "--extract=" + work.resolve("twice.x"),
+        twice.toString())).assertOk("fsck.erofs");
+    try (ErofsImage fs = ErofsImage.open(FileByteSource.open(twice))) {
+      FsEntry apk = fs.lookup(FsEditChecks.BROWSER_APK).orElseThrow();
+      assertArrayEquals(again, FsAssertions.readAll(fs.content(apk)));
+      assertEquals(FsEditChecks.T + 10, apk.mtime());
+      assertEquals(FsEditChecks.T + 10, fs.lookup(FsEditChecks.BROWSER).orElseThrow().mtime());
+      assertFalse(fs.lookup(FsEditChecks.NEW_FILE).isPresent());
+      assertArrayEquals(FsEditChecks.HOSTS_CONTENT,
+          FsAssertions.readAll(fs.content(fs.lookup(FsEditChecks.HOSTS).orElseThrow())));
+    }
+  }
+
+  @Test
   void movingAHardLinkedFileIsRefused() throws IOException {
     Path image = FsFixtures.erofs(tree, work, "hardlink", List.of("-Enoinline_data", "-T0"));
     FileSystemEdits edits = new FileSystemEdits(FsEditChecks.T)

@@ -258,6 +258,11 @@ class Ext4EditOracleTest {
 
   /** An image with almost no free space (like Android's), no journal. */
   static Path nearlyFull(String name, int blockSize, List<String> features) throws IOException {
+    return nearlyFull(tree, name, blockSize, features);
+  }
+
+  static Path nearlyFull(FsFixtures.Tree tree, String name, int blockSize, List<String> features)
+      throws IOException {
     Ext4Options o = Ext4Options.defaults().withBlockSize(blockSize).withFeatures(features.toArray(String[]::new));
     Path image = FsFixtures.ext4(tree, work, name + "-probe", o);
     for (int round = 0; round < 3 && freeBytes(image) > 400_000; round++) {
@@ -312,6 +317,37 @@ class Ext4EditOracleTest {
       assertEquals(2, fs.superblock().groupCount(), "fixture has two groups");
     }
     return image;
+  }
+
+  @Test
+  void fragmentedFreeSpaceGivesADeeperExtentTreeAndEditedImagesEditAgain() throws IOException {
+    FsFixtures.Tree t = new FsFixtures.Tree().file("system/big.bin", 4096, 5);
+    for (int i = 0; i < 200; i++) {
+      t.file(String.format("system/many/f%03d", i), 8192, 1000 + i);
+    }
+    Path image = nearlyFull(t, "frag", 4096, List.of("^has_journal"));
+    FileSystemEdits holes = new FileSystemEdits(FsEditChecks.T);
+    for (int i = 0; i < 200; i += 2) {
+      holes.delete(String.format("/system/many/f%03d", i));
+    }
+    Path out1 = work.resolve("frag.holes.ext4");
+    edit(image, out1, holes, FileSystemEditor.Limits.none());
+    e2fsck(out1);
+    long free = freeBytes(out1);
+    byte[] big = FsEditChecks.bytes((int) Math.min(free - 8192, 700_000), 8);
+    Path out2 = work.resolve("frag.big.ext4");
+    edit(out1, out2, new FileSystemEdits(FsEditChecks.T).replace("/system/big.bin", new ArrayByteSource(big, "big")),
+        FileSystemEditor.Limits.none());
+    e2fsck(out2);
+    assertEquals(Files.size(image), Files.size(out2), "no growth was needed");
+    try (Ext4Image fs = Ext4Image.open(FileByteSource.open(out2))) {
+      FsEntry e = fs.lookup("/system/big.bin").orElseThrow();
+      var inode = fs.inode(e.inode());
+      assertTrue(fs.mapping(inode).size() > 4, "extents: " + fs.mapping(inode).size());
+      assertTrue(dev.untrack.rom.io.LittleEndian.u16(inode.raw(), 0x28 + 6) >= 1, "extent tree has a leaf level");
+      assertArrayEquals(big, FsAssertions.readAll(fs.content(e)));
+      assertEquals(100, fs.list(fs.lookup("/system/many").orElseThrow()).size());
+    }
   }
 
   @Test
