@@ -311,8 +311,12 @@ class Ext4EditOracleTest {
 
   /** 1 KiB blocks, 9 MiB: a full group 0 and a small group 1; group 2 could be added, group 3 needs a backup. */
   static Path twoGroups(String name) throws IOException {
-    Path image = FsFixtures.ext4(tree, work, name, new Ext4Options(
-        List.of("^has_journal", "^metadata_csum", "^64bit"), 1024, 9L << 20, "", "/system", false, false));
+    return twoGroups(name, List.of("^has_journal", "^metadata_csum", "^64bit"));
+  }
+
+  static Path twoGroups(String name, List<String> features) throws IOException {
+    Path image = FsFixtures.ext4(tree, work, name, new Ext4Options(features, 1024, 9L << 20, "", "/system", false,
+        false));
     try (Ext4Image fs = Ext4Image.open(FileByteSource.open(image))) {
       assertEquals(2, fs.superblock().groupCount(), "fixture has two groups");
     }
@@ -350,10 +354,11 @@ class Ext4EditOracleTest {
     }
   }
 
-  @Test
-  void growingAddsBlockGroupsWhereTheLayoutAllows() throws IOException {
-    Path image = twoGroups("groups1k");
-    Path out = work.resolve("groups1k.edited.ext4");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("growthVariants")
+  void growingAddsBlockGroupsWhereTheLayoutAllows(String name, List<String> features) throws IOException {
+    Path image = twoGroups(name, features);
+    Path out = work.resolve(name + ".edited.ext4");
     EditResult r = edit(image, out, FsEditChecks.edits(20_000_000, SMALLER), FileSystemEditor.Limits.none());
     e2fsck(out);
     assertTrue(r.changes().stream().anyMatch(c -> c.kind() == FsChange.Kind.GREW
@@ -363,6 +368,13 @@ class Ext4EditOracleTest {
       assertEquals(3, after.superblock().groupCount());
       FsEditChecks.checkScenario(before, after, 20_000_000, SMALLER, Set.of());
     }
+  }
+
+  static Stream<Arguments> growthVariants() {
+    return Stream.of(
+        Arguments.of("groups1k", List.of("^has_journal", "^metadata_csum", "^64bit")),
+        Arguments.of("groups1k-csum", List.of("^has_journal")),
+        Arguments.of("groups1k-uninit", List.of("^has_journal", "^metadata_csum", "^64bit", "uninit_bg")));
   }
 
   @Test
