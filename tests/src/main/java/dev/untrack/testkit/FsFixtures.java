@@ -355,6 +355,12 @@ public final class FsFixtures {
 
   /** Builds {@code work/NAME.ext4} from the tree; the materialized tree stays in {@code work/NAME.tree}. */
   public static Path ext4(Tree tree, Path work, String name, Ext4Options o) throws IOException {
+    return ext4(tree, work, name, o, List.of());
+  }
+
+  /** As {@link #ext4(Tree, Path, String, Ext4Options)}, with more mke2fs arguments (e.g. {@code -I 128}). */
+  public static Path ext4(Tree tree, Path work, String name, Ext4Options o, List<String> mke2fsArgs)
+      throws IOException {
     Oracle.require("mke2fs", "e2fsprogs");
     Oracle.require("debugfs", "e2fsprogs");
     Path src = work.resolve(name + ".tree");
@@ -372,6 +378,7 @@ public final class FsFixtures {
     if (!o.features().isEmpty()) {
       cmd.addAll(List.of("-O", String.join(",", o.features())));
     }
+    cmd.addAll(mke2fsArgs);
     cmd.add(image.toString());
     cmd.add(Long.toString(size / 1024) + "k");
     Oracle.run(work, Duration.ofMinutes(10), Map.of("E2FSPROGS_FAKE_TIME", "1700000000"), cmd)

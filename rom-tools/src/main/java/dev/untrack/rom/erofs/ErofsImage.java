@@ -181,6 +181,38 @@ public final class ErofsImage implements FileSystemImage {
     return out;
   }
 
+  /**
+   * The end of the bytes inode {@code vi} owns in the metadata area: the inode, its xattrs, and after them its
+   * inline tail, chunk indexes or compression indexes (with a tail-packed pcluster). An editor may rewrite
+   * anything in {@code [vi.offset(), slotEnd(vi))} without touching another inode.
+   */
+  public long slotEnd(ErofsInode vi) throws IOException {
+    long tail = vi.tailOffset();
+    int bs = sb.blockSize();
+    switch (vi.layout()) {
+      case ErofsInode.FLAT_INLINE: {
+        if (vi.size() == 0) {
+          return tail;
+        }
+        long blocks = (vi.size() + bs - 1) / bs;
+        return tail + (vi.size() - (blocks - 1) * bs);
+      }
+      case ErofsInode.CHUNK_BASED: {
+        int fmt = (int) (vi.rawU() & 0xffff);
+        int chunkBits = sb.blockSizeBits() + (fmt & 0x1F);
+        int entry = (fmt & 0x20) != 0 ? 8 : 4;
+        long base = (tail + entry - 1) & ~(long) (entry - 1);
+        long chunks = chunkBits >= 63 ? 1 : (vi.size() + (1L << chunkBits) - 1) >>> chunkBits;
+        return base + chunks * entry;
+      }
+      case ErofsInode.COMPRESSED_FULL:
+      case ErofsInode.COMPRESSED_COMPACT:
+        return new ZMap(this, vi).ownedEnd();
+      default:
+        return tail;
+    }
+  }
+
   void readFragment(long offset, byte[] out, int len, ErofsInode owner) throws IOException {
     ByteSource p = packed;
     if (p == null) {
@@ -390,8 +422,15 @@ public final class ErofsImage implements FileSystemImage {
 
   // ---- directories -----------------------------------------------------------------------------------
 
-  /** One directory entry as stored. */
-  public record DirEntry(String name, long nid, int fileType) {}
+  /**
+   * One directory entry as stored; {@code rawName} is the name's bytes (exact even when they are not valid
+   * UTF-8, which {@code name} cannot show). Do not modify it.
+   */
+  public record DirEntry(String name, long nid, int fileType, byte[] rawName) {
+    public DirEntry(String name, long nid, int fileType) {
+      this(name, nid, fileType, name.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   /** Entries of a directory without "." and "..", in on-disk (sorted) order. */
   public List<DirEntry> readDirectory(ErofsInode dir) throws IOException {
@@ -460,7 +499,7 @@ public final class ErofsImage implements FileSystemImage {
       if (out.size() >= MAX_DIR_ENTRIES) {
         throw corrupt(dir.offset(), where + ": more than " + MAX_DIR_ENTRIES + " entries");
       }
-      out.add(new DirEntry(name, nid, type));
+      out.add(new DirEntry(name, nid, type, java.util.Arrays.copyOfRange(b, nameoff, nameEnd)));
     }
   }
 

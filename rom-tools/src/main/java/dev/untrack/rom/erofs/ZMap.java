@@ -210,7 +210,8 @@ final class ZMap {
     return v & ((1 << lobits) - 1);
   }
 
-  private Lcluster loadCompact(long lcn, boolean lookahead) throws IOException {
+  /** Where compact index {@code lcn} lives: its byte position, and the size of the pack holding it. */
+  private long[] compactPosition(long lcn) throws IOException {
     long idx = lcn;
     long pos = ebase;
     int shift;
@@ -236,7 +237,36 @@ final class ZMap {
     } else {
       throw img.unsupported(pos, "compact 2-byte indexes need 4 KiB logical clusters (nid " + vi.nid() + ")");
     }
-    int packBytes = vcnt << shift;
+    return new long[] {pos, vcnt << shift, shift};
+  }
+
+  /**
+   * The end of the metadata this inode owns after its xattrs: the map header, every index the kernel reads
+   * (up to the end of the pack holding the last one) and an inline (tail-packed) pcluster.
+   */
+  long ownedEnd() throws IOException {
+    if (wholeFragment || vi.size() == 0) {
+      return headerPos + 8;
+    }
+    long end;
+    if (vi.layout() == ErofsInode.COMPRESSED_FULL) {
+      end = headerPos + 16 + totalIdx * 8;
+    } else {
+      long[] p = compactPosition(totalIdx - 1);
+      end = p[0] - Math.floorMod(p[0], p[1]) + p[1];
+    }
+    if (ztailpacking) {
+      end = Math.max(end, idataOff + idataSize);
+    }
+    return end;
+  }
+
+  private Lcluster loadCompact(long lcn, boolean lookahead) throws IOException {
+    long[] where = compactPosition(lcn);
+    long pos = where[0];
+    int packBytes = (int) where[1];
+    int shift = (int) where[2];
+    int vcnt = packBytes >> shift;
     long base = pos - Math.floorMod(pos, (long) packBytes);
     byte[] in = indexBytes(base, packBytes);
     Lcluster m = new Lcluster();

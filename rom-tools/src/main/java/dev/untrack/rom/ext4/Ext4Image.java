@@ -429,7 +429,12 @@ public final class Ext4Image implements FileSystemImage {
   // ---- directories -----------------------------------------------------------------------------------
 
   /** One directory entry as stored: name and inode number. */
-  public record DirEntry(String name, long inode, int fileType) {}
+  public record DirEntry(String name, long inode, int fileType, byte[] rawName) {
+    /** With {@code rawName} the UTF-8 bytes of {@code name}. */
+    public DirEntry(String name, long inode, int fileType) {
+      this(name, inode, fileType, name.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   /** The entries of a directory inode, without "." and "..", in on-disk order. */
   public List<DirEntry> readDirectory(Ext4Inode dir) throws IOException {
@@ -500,7 +505,7 @@ public final class Ext4Image implements FileSystemImage {
             throw corrupt(where + pos, "directory inode " + dir.number() + " has more than " + MAX_DIR_ENTRIES
                 + " entries");
           }
-          out.add(new DirEntry(name, ino, type));
+          out.add(new DirEntry(name, ino, type, java.util.Arrays.copyOfRange(b, pos + 8, pos + 8 + nameLen)));
         }
       }
       pos += rec;
