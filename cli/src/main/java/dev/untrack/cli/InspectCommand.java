@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     description = {
-      "Show what is inside a firmware, APK or JAR: container kind, partitions (size, filesystem), and each app's",
-      "package, version, shared user, dex/odex state and which telemetry SDKs it defines.",
+      "Shows what is inside a firmware, APK or JAR.",
+      "Container kind, partitions (size, filesystem), and each app's package, version, shared user, dex/odex",
+      "state and which telemetry SDKs it defines.",
       "Example: untrack inspect miui_fastboot.tgz --json > inventory.json"
     },
     mixinStandardHelpOptions = true)

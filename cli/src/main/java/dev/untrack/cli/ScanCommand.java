@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Scans an APK, JAR, dex or a directory tree (an extracted ROM) for telemetry: SDKs defined or only",
+      "Scans apps for telemetry and proves what is live, gated or neutralized.",
+      "Input: an APK, JAR, dex or a directory tree (an extracted ROM). Reports SDKs defined or only",
       "referenced, telemetry hosts and URL paths, settings reads whose default counts as consent, and every",
       "call site into a telemetry entry point, classified live, gated (by a consent check) or neutralized.",
       "Judges only the bytes it reads; it never trusts what the patcher recorded."

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "unpack",
     description = {
-      "Write a firmware's partitions out as file trees (with a metadata manifest per partition: owner, mode,",
-      "SELinux label, capabilities, symlinks, mtime) and/or raw images. Nothing is left behind on error.",
+      "Writes a firmware's partitions out as file trees and/or raw images.",
+      "Each tree comes with a metadata manifest (owner, mode, SELinux label, capabilities, symlinks, mtime);",
+      "nothing is left behind on error.",
       "Example: untrack unpack rom.zip -o rom-unpacked --partitions system,product"
     },
     mixinStandardHelpOptions = true)
