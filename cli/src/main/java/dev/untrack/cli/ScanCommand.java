@@ -2,13 +2,17 @@ package dev.untrack.cli;
 
 import dev.untrack.checker.Checker;
 import dev.untrack.checker.ScanOptions;
+import dev.untrack.checker.input.FirmwareScanSource;
 import dev.untrack.checker.input.PathSource;
+import dev.untrack.checker.input.ScanSource;
 import dev.untrack.checker.pack.PackLoader;
 import dev.untrack.checker.pack.SignaturePack;
 import dev.untrack.checker.report.ReportFormat;
 import dev.untrack.checker.report.ScanReport;
 import dev.untrack.checker.report.Severity;
+import dev.untrack.pipeline.Progress;
 import dev.untrack.rom.io.AtomicOutput;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -31,7 +35,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Scans apps for telemetry and proves what is live, gated or neutralized.",
-      "Input: an APK, JAR, dex or a directory tree (an extracted ROM). Reports SDKs defined or only",
+      "Input: an APK, JAR, dex, a directory tree (an extracted ROM) or a firmware image (fastboot package,",
+      "OTA zip, super, sparse or partition image: every file of its ext4/EROFS partitions, read in place,",
+      "named partition:/path). Reports SDKs defined or only",
       "referenced, telemetry hosts and URL paths, settings reads whose default counts as consent, and every",
       "call site into a telemetry entry point, classified live, gated (by a consent check) or neutralized.",
       "Judges only the bytes it reads; it never trusts what the patcher recorded."
@@ -42,12 +48,13 @@ import picocli.CommandLine.Spec;
       "  untrack scan Browser.apk",
       "  untrack scan system/ --format html -o report.html",
       "  untrack scan patched/ --baseline original/ --fail-on high",
+      "  untrack scan patched_fastboot.tgz --baseline miui_fastboot.tgz --format html -o report.html",
       "  untrack scan app.apk --trackers exodus_trackers.json --format sarif -o scan.sarif"
     })
 final class ScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "INPUT", description = "APK, JAR, dex, or a directory tree.")
+  @Parameters(index = "0", paramLabel = "INPUT", description = "APK, JAR, dex, a directory tree, or a firmware image.")
   Path input;
 
   @Option(names = "--baseline", paramLabel = "ORIGINAL",
@@ -72,6 +79,11 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(names = "--threads", paramLabel = "N", description = "Apps scanned in parallel (default: CPU count).")
   Integer threads;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where a firmware's gzip-compressed images are spooled while reading (default: the system temp"
+          + " dir).")
+  Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
   @Option(names = "--no-signatures", description = "Do not verify APK signatures (saves one full read of each APK).")
   boolean noSignatures;
@@ -108,9 +120,9 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(ExitCode.BAD_INPUT, "signature packs cannot be combined: " + e.getMessage(), e);
     }
-    ScanReport report = checker.scan(PathSource.of(input));
+    ScanReport report = scan(checker, input, "scanning ");
     if (baseline != null) {
-      ScanReport before = checker.scan(PathSource.of(baseline));
+      ScanReport before = scan(checker, baseline, "scanning baseline ");
       report = report.comparedWith(before);
     }
     String version = VersionProvider.version();
@@ -128,5 +140,21 @@ final class ScanCommand implements Callable<Integer> {
     }
     boolean fail = threshold != null && report.hasFindingsAtLeast(threshold);
     return fail ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+  }
+
+  /** Scans a firmware image through its filesystems, anything else as files; progress on a terminal. */
+  private ScanReport scan(Checker checker, Path path, String phase) throws IOException {
+    Progress progress = TerminalProgress.forHumans(false);
+    boolean firmware = FirmwareScanSource.isFirmware(path);
+    ScanSource source = firmware ? FirmwareScanSource.open(path, workDir) : PathSource.of(path);
+    try {
+      progress.begin(phase + path.getFileName(), -1);
+      return checker.scan(source, item -> progress.advance(1));
+    } finally {
+      progress.end();
+      if (source instanceof Closeable c) {
+        c.close();
+      }
+    }
   }
 }
