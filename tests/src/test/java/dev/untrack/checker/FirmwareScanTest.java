@@ -191,7 +191,8 @@ class FirmwareScanTest {
     assertFalse(conf.hosts().isEmpty(), "telemetry host in a config file");
     assertTrue(r.otherFiles().stream().map(FileDigest::path).toList()
         .containsAll(List.of(partition + ":/system/build.prop", partition + ":/system/lib/libfoo.so",
-            partition + ":/system/bin/sh")), r.otherFiles().toString());
+            partition + ":/system/bin/sh", partition + ":" + FirmwareScanSource.ATTRIBUTES)),
+        r.otherFiles().toString());
   }
 
   @Test
@@ -244,6 +245,19 @@ class FirmwareScanTest {
     }
     assertEquals(List.of(), c.files(), "no other file changed");
     assertTrue(c.unexpected().stream().allMatch(u -> u.path().equals(where)), c.unexpected().toString());
+  }
+
+  @Test
+  void baselineNamesOtherFilesAndAttributesThatChanged() throws IOException {
+    FsFixtures.Tree t = tree(joyose).file("system/build.prop", "ro.build.id=OTHER\n".getBytes(StandardCharsets.US_ASCII))
+        .label("system/lib/libfoo.so", "u:object_r:system_lib_file:s0");
+    Path variant = FsFixtures.erofs(t, Files.createDirectories(dir.resolve("work3")), "system", List.of("-zlz4hc"));
+    Comparison c = scan(variant).compare(scan(erofs));
+    assertEquals(List.of(new Comparison.FileDelta("system:" + FirmwareScanSource.ATTRIBUTES, "changed"),
+        new Comparison.FileDelta("system:/system/build.prop", "changed")), c.files());
+    assertEquals(List.of("system:" + FirmwareScanSource.ATTRIBUTES, "system:/system/build.prop"),
+        c.unexpected().stream().map(Comparison.Unexpected::path).toList());
+    assertTrue(c.apps().stream().allMatch(d -> d.change().equals("unchanged")), c.apps().toString());
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -32,8 +33,10 @@ import java.util.List;
  *
  * <p>What becomes an item: every regular file (APK/JAR/dex by magic, hosts and config files by name, the rest
  * only digested when digests are on); every symbolic link, as an item whose bytes are {@code "-> target"} (so a
- * changed link shows up in a baseline comparison); and every partition without a filesystem (boot, vbmeta, ...)
- * as one item named {@code partition:} holding its raw bytes. A super is not an item itself: its logical
+ * changed link shows up in a baseline comparison); per filesystem, one item {@code partition:(attributes)}
+ * listing every entry's owner, mode, SELinux label and other attributes (so a baseline comparison also proves
+ * the metadata unchanged); and every partition without a filesystem (boot, vbmeta, ...) as one item named
+ * {@code partition:} holding its raw bytes. A super is not an item itself: its logical
  * partitions are. A partition whose filesystem cannot be read becomes one error item ({@code partition:/}) and
  * the scan goes on with the other partitions; an unreadable file becomes an error entry of its own.
  *
@@ -53,13 +56,18 @@ import java.util.List;
  * verified from a per-app temporary copy made by the scanner (deleted right after), since apksig reads files.
  */
 public final class FirmwareScanSource implements ScanSource, Closeable {
+  /** The name suffix of a partition's attribute listing item ({@code system_a:(attributes)}). */
+  public static final String ATTRIBUTES = "(attributes)";
+
   private final Path path;
   private final Firmware firmware;
+  private final boolean ownsFirmware;
   private final List<FileSystemImage> opened = new ArrayList<>();
 
-  private FirmwareScanSource(Path path, Firmware firmware) {
+  private FirmwareScanSource(Path path, Firmware firmware, boolean ownsFirmware) {
     this.path = path;
     this.firmware = firmware;
+    this.ownsFirmware = ownsFirmware;
   }
 
   /**
@@ -71,7 +79,16 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
     if (!Files.exists(firmware, LinkOption.NOFOLLOW_LINKS)) {
       throw new NoSuchFileException(firmware.toString());
     }
-    return new FirmwareScanSource(firmware, FirmwareReader.open(firmware, FirmwareReader.Options.in(workDir)));
+    return new FirmwareScanSource(firmware, FirmwareReader.open(firmware, FirmwareReader.Options.in(workDir)),
+        true);
+  }
+
+  /**
+   * Scans a firmware the caller already holds open; {@link #close} then closes only what this source opened
+   * (the filesystem views), not {@code firmware}, which must stay open until the scan is over.
+   */
+  public static FirmwareScanSource of(Firmware firmware) {
+    return new FirmwareScanSource(firmware.path(), firmware, false);
   }
 
   /** As {@link #open(Path, Path)}, spooling into the JVM's temporary directory. */
@@ -147,6 +164,7 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
       opened.add(fs);
     }
     String prefix = p.name() + ":";
+    sink.accept(new ScanItem(prefix + ATTRIBUTES, ItemKind.OTHER, 0, () -> attributes(fs, prefix + ATTRIBUTES)));
     try {
       fs.walk(entry -> {
         if (entry.type() == FileType.REGULAR) {
@@ -165,6 +183,32 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
       // a corrupt directory: what was walked is scanned, the rest of this partition is reported as unreadable
       sink.accept(unreadable(p, e));
     }
+  }
+
+  /**
+   * Every entry's path, type, owner, mode, device number, link target and extended attributes (SELinux label,
+   * capabilities), one line each in walk order: digested like a file, so a baseline comparison notices a
+   * changed label or mode, and an added or removed directory, link or device node. Sizes, times and inode
+   * numbers are left out: a patched app changes all three by design.
+   */
+  private static ByteSource attributes(FileSystemImage fs, String name) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    fs.walk(e -> {
+      sb.append(e.path()).append(' ').append(e.type().name().toLowerCase(java.util.Locale.ROOT)).append(' ')
+          .append(e.uid()).append(':').append(e.gid()).append(' ').append(Integer.toOctalString(e.mode()));
+      if (e.rdev() != 0) {
+        sb.append(" dev=").append(e.rdevMajor()).append(',').append(e.rdevMinor());
+      }
+      if (e.symlinkTarget() != null) {
+        sb.append(" -> ").append(e.symlinkTarget());
+      }
+      for (var x : e.xattrs().entrySet()) {
+        sb.append(' ').append(x.getKey()).append('=').append(HexFormat.of().formatHex(x.getValue()));
+      }
+      sb.append('\n');
+      return true;
+    });
+    return new ArrayByteSource(sb.toString().getBytes(StandardCharsets.UTF_8), name);
   }
 
   private static ScanItem file(FileSystemImage fs, String name, FsEntry entry) {
@@ -209,10 +253,12 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
       }
       opened.clear();
     }
-    try {
-      firmware.close();
-    } catch (IOException e) {
-      first = first == null ? e : first;
+    if (ownsFirmware) {
+      try {
+        firmware.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
     }
     if (first != null) {
       throw first;
