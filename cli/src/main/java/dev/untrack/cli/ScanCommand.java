@@ -120,10 +120,17 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(ExitCode.BAD_INPUT, "signature packs cannot be combined: " + e.getMessage(), e);
     }
-    ScanReport report = scan(checker, input, "scanning ");
-    if (baseline != null) {
-      ScanReport before = scan(checker, baseline, "scanning baseline ");
-      report = report.comparedWith(before);
+    ScanReport report;
+    try (Sources sources = new Sources()) {
+      ScanSource after = sources.open(input);
+      ScanSource before = baseline == null ? null : sources.open(baseline);
+      if (after instanceof FirmwareScanSource a && before instanceof FirmwareScanSource b) {
+        a.nameLike(b); // the original's name: system.img rather than system-patched.img
+      }
+      report = scan(checker, after, "scanning " + input.getFileName());
+      if (before != null) {
+        report = report.comparedWith(scan(checker, before, "scanning baseline " + baseline.getFileName()));
+      }
     }
     String version = VersionProvider.version();
     if (output == null) {
@@ -142,18 +149,42 @@ final class ScanCommand implements Callable<Integer> {
     return fail ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
   }
 
-  /** Scans a firmware image through its filesystems, anything else as files; progress on a terminal. */
-  private ScanReport scan(Checker checker, Path path, String phase) throws IOException {
+  /** Scans with a progress counter on a terminal. */
+  private static ScanReport scan(Checker checker, ScanSource source, String phase) throws IOException {
     Progress progress = TerminalProgress.forHumans(false);
-    boolean firmware = FirmwareScanSource.isFirmware(path);
-    ScanSource source = firmware ? FirmwareScanSource.open(path, workDir) : PathSource.of(path);
     try {
-      progress.begin(phase + path.getFileName(), -1);
+      progress.begin(phase, -1);
       return checker.scan(source, item -> progress.advance(1));
     } finally {
       progress.end();
-      if (source instanceof Closeable c) {
-        c.close();
+    }
+  }
+
+  /** The inputs: a firmware image is read through its filesystems (and must stay open), anything else as files. */
+  private final class Sources implements Closeable {
+    private final List<Closeable> open = new ArrayList<>();
+
+    ScanSource open(Path path) throws IOException {
+      if (!FirmwareScanSource.isFirmware(path)) {
+        return PathSource.of(path);
+      }
+      FirmwareScanSource f = FirmwareScanSource.open(path, workDir);
+      open.add(f);
+      return f;
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (Closeable c : open) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     }
   }

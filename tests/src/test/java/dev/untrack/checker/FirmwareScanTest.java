@@ -271,6 +271,13 @@ class FirmwareScanTest {
         "--fail-on", "high", "--no-signatures");
     assertEquals(1, json.code(), "live telemetry in the original fails --fail-on high");
     assertTrue(json.out().contains("\"path\": \"system_a:" + JOYOSE + "\""), json.out());
+    // two loose images with different file names are paired as one partition
+    Path copy = Files.copy(erofs, dir.resolve("system-copy.img"));
+    Run loose = untrack("scan", copy.toString(), "--baseline", erofs.toString(), "--no-signatures");
+    assertEquals(0, loose.code(), loose.err());
+    assertTrue(loose.out().contains("system:" + JOYOSE), loose.out());
+    assertTrue(loose.out().contains("nothing changed outside the apps whose telemetry changed"), loose.out());
+    assertFalse(loose.out().contains("added"), loose.out());
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
   private final Firmware firmware;
   private final boolean ownsFirmware;
   private final List<FileSystemImage> opened = new ArrayList<>();
+  private String singleName;
 
   private FirmwareScanSource(Path path, Firmware firmware, boolean ownsFirmware) {
     this.path = path;
@@ -117,6 +118,27 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
     return kind != FirmwareKind.APK && kind != FirmwareKind.JAR;
   }
 
+  /**
+   * When this and {@code other} are each one loose partition image ({@code system.img} against
+   * {@code system-patched.img}, raw or sparse), names this one's partition as {@code other}'s, so a baseline
+   * comparison pairs their files although the file names differ. Otherwise does nothing: inside containers the
+   * partition names come from the container and already match. Call before {@link #forEach}.
+   */
+  public void nameLike(FirmwareScanSource other) {
+    if (isSingleImage() && other.isSingleImage()) {
+      singleName = other.partitionName(other.firmware.partitions().get(0));
+    }
+  }
+
+  private boolean isSingleImage() {
+    return (firmware.kind() == FirmwareKind.PARTITION_IMAGE || firmware.kind() == FirmwareKind.SPARSE_IMAGE)
+        && firmware.partitions().size() == 1;
+  }
+
+  private String partitionName(Partition p) {
+    return singleName != null ? singleName : p.name();
+  }
+
   /** What the firmware is (fastboot package, OTA, super, ...). */
   public FirmwareKind kind() {
     return firmware.kind();
@@ -146,7 +168,7 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
           break; // a super is read through its logical partitions; an empty slot has nothing
         default:
           ByteSource raw = p.content();
-          sink.accept(new ScanItem(p.name() + ":", ItemKind.OTHER, p.size(), () -> view(raw)));
+          sink.accept(new ScanItem(partitionName(p) + ":", ItemKind.OTHER, p.size(), () -> view(raw)));
           break;
       }
     }
@@ -163,7 +185,7 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
     synchronized (opened) {
       opened.add(fs);
     }
-    String prefix = p.name() + ":";
+    String prefix = partitionName(p) + ":";
     sink.accept(new ScanItem(prefix + ATTRIBUTES, ItemKind.OTHER, 0, () -> attributes(fs, prefix + ATTRIBUTES)));
     try {
       fs.walk(entry -> {
@@ -226,8 +248,8 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
   }
 
   /** An error item for a partition whose filesystem cannot be read (the scanner reports it as unanalysable). */
-  private static ScanItem unreadable(Partition p, Exception cause) {
-    String name = p.name() + ":/";
+  private ScanItem unreadable(Partition p, Exception cause) {
+    String name = partitionName(p) + ":/";
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new ScanItem(name, ItemKind.ARCHIVE, p.size(), () -> {
       throw CheckerException.corrupt(p.origin(), p.type().name().toLowerCase(java.util.Locale.ROOT),
