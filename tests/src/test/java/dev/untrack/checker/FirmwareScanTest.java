@@ -41,6 +41,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -66,6 +68,7 @@ class FirmwareScanTest {
   static Path fastboot;
   static Path fastbootPatched;
   static Path ota;
+  static Path sdatOta;
   static Checker checker;
 
   record Run(int code, String out, String err) {}
@@ -137,19 +140,29 @@ class FirmwareScanTest {
     byte[] bin = PayloadFixtures.write(Manifest.newFull(4096, null), List.of(new PartitionInput.Changed(
         PartitionUpdate.named("system"), new ArrayByteSource(Files.readAllBytes(ext4), "system.img"))), null, work,
         1 << 20);
-    ota = dir.resolve("ota.zip");
-    try (OutputStream o = Files.newOutputStream(ota); ZipOutputStream z = new ZipOutputStream(o)) {
-      ZipEntry e = new ZipEntry("payload.bin");
-      e.setMethod(ZipEntry.STORED);
-      e.setSize(bin.length);
-      CRC32 crc = new CRC32();
-      crc.update(bin);
-      e.setCrc(crc.getValue());
-      e.setTime(1_600_000_000_000L);
-      z.putNextEntry(e);
-      z.write(bin);
-      z.closeEntry();
+    ota = zip(dir.resolve("ota.zip"), Map.of("payload.bin", bin));
+    PayloadFixtures.Sdat sdat = PayloadFixtures.sdat(Files.readAllBytes(erofs), true);
+    sdatOta = zip(dir.resolve("ota-sdat.zip"), Map.of("system.transfer.list", sdat.list().bytes(),
+        "system.new.dat.br", sdat.newData()));
+  }
+
+  static Path zip(Path target, Map<String, byte[]> entries) throws IOException {
+    try (OutputStream o = Files.newOutputStream(target); ZipOutputStream z = new ZipOutputStream(o)) {
+      for (Map.Entry<String, byte[]> x : new TreeMap<>(entries).entrySet()) {
+        byte[] data = x.getValue();
+        ZipEntry e = new ZipEntry(x.getKey());
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        e.setTime(1_600_000_000_000L);
+        z.putNextEntry(e);
+        z.write(data);
+        z.closeEntry();
+      }
     }
+    return target;
   }
 
   /** A vbmeta-looking partition without a filesystem: digested whole, as {@code vbmeta:}. */
@@ -208,6 +221,7 @@ class FirmwareScanTest {
     assertTelemetryFound(pkg, "system_a");
     assertTrue(pkg.otherFiles().stream().anyMatch(f -> f.path().equals("vbmeta:")), pkg.otherFiles().toString());
     assertTelemetryFound(scan(ota), "system");
+    assertTelemetryFound(scan(sdatOta), "system");
   }
 
   @Test
@@ -320,6 +334,21 @@ class FirmwareScanTest {
     Run g = untrack("scan", garbage.toString());
     assertEquals(3, g.code());
     assertEquals(1, g.err().strip().lines().count(), g.err());
+  }
+
+  @Test
+  void unreadableFilesystemIsOneErrorEntryAndTheOtherPartitionsAreScanned() throws IOException {
+    byte[] img = Files.readAllBytes(ext4);
+    // keep the superblock (the image is still recognised as ext4), wipe the group descriptors behind it
+    java.util.Arrays.fill(img, 4096, 8 * 4096, (byte) 0xA5);
+    Path bad = Files.write(dir.resolve("broken.img"), img);
+    Path pkg = new FastbootPackageBuilder().image("broken.img", bad).image("system.img", erofs)
+        .build(dir.resolve("two_images.tar"), FastbootPackageBuilder.Format.TAR);
+    ScanReport r = scan(pkg);
+    AppReport broken = app(r, "broken:/");
+    assertTrue(broken.errors().get(0).fatal(), broken.errors().toString());
+    assertTrue(broken.errors().get(0).message().contains("filesystem unreadable"), broken.errors().toString());
+    assertTelemetryFound(r, "system");
   }
 
   static int indexOf(byte[] hay, byte[] needle) {
