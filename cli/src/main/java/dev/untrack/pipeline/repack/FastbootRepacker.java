@@ -215,13 +215,22 @@ final class FastbootRepacker implements Repacker {
     var sparse = pkg.sparseCrcList();
     if (sparse.isPresent()) {
       List<SparseCrcList.Entry> entries = new ArrayList<>();
+      List<String> sizes = new ArrayList<>();
       int changed = 0;
       for (SparseCrcList.Entry e : sparse.get().entries()) {
-        Replacement rep = replaced.get("images/" + e.partition() + ".img");
+        String member = "images/" + e.partition() + ".img";
+        Replacement rep = replaced.get(member);
         if (rep != null) {
+          long maxDownload = maxDownloadSize(pkg, member, e);
           try (ByteSource s = rep.open(e.partition())) {
-            List<Long> crcs = FastbootSplit.partCrcs(SparseImage.open(s), FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE);
+            List<Long> crcs = FastbootSplit.partCrcs(SparseImage.open(s), maxDownload);
             entries.add(new SparseCrcList.Entry(e.partition(), crcs.size(), crcs, false));
+          }
+          if (maxDownload != FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE) {
+            sizes.add(e.partition() + ": " + (maxDownload >> 20) + " MiB");
+          }
+          if (e.legacy()) {
+            sizes.add(e.partition() + ": was a single CRC (old form), now one per part");
           }
           changed++;
         } else {
@@ -232,9 +241,32 @@ final class FastbootRepacker implements Repacker {
         replaced.put("images/sparsecrclist.txt",
             Replacement.bytes(new SparseCrcList(entries).format().getBytes(StandardCharsets.US_ASCII)));
         notes.add("images/sparsecrclist.txt regenerated (" + changed + " entr" + (changed == 1 ? "y" : "ies")
-            + ", parts for a 768 MiB max-download-size)");
+            + ", parts for max-download-size " + (sizes.isEmpty() ? "768 MiB" : "768 MiB except " + sizes) + ")");
       }
     }
+  }
+
+  /** Max-download-sizes the original lists may have been made for, most likely first. */
+  private static final long[] CANDIDATE_SIZES = {768L << 20, 512L << 20, 1024L << 20, 256L << 20, 1536L << 20,
+      2048L << 20, 128L << 20, 4095L << 20};
+
+  /**
+   * The max-download-size the original entry was computed for: the first candidate whose split of the original
+   * image gives the listed CRCs (one pass over the original per candidate tried; the first usually matches).
+   * Xiaomi's default when none matches.
+   */
+  static long maxDownloadSize(FastbootPackage pkg, String member, SparseCrcList.Entry original) throws IOException {
+    var m = pkg.file(member);
+    if (m.isEmpty() || original.legacy()) {
+      return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE;
+    }
+    SparseImage image = SparseImage.open(pkg.open(m.get()));
+    for (long candidate : CANDIDATE_SIZES) {
+      if (FastbootSplit.partCrcs(image, candidate).equals(original.crcs())) {
+        return candidate;
+      }
+    }
+    return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE;
   }
 
   private static String flashScriptNote(FastbootPackage pkg) throws IOException {

@@ -20,6 +20,7 @@ import dev.untrack.rom.tar.CrcList;
 import dev.untrack.rom.tar.FastbootPackage;
 import dev.untrack.rom.tar.SparseCrcList;
 import dev.untrack.testkit.FastbootPackageBuilder;
+import dev.untrack.testkit.Oracle;
 import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.PayloadFixtures;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -148,6 +150,40 @@ class FastbootRepackTest {
     try (Stream<Path> s = Files.list(dir.resolve("work"))) {
       assertEquals(0, s.count(), "no temporary files left");
     }
+  }
+
+  @Test
+  void gnuTarGzipKeepsEntryHeaders() throws IOException {
+    Path tree = builder().build(Files.createDirectories(dir.resolve("tree")), FastbootPackageBuilder.Format.DIRECTORY);
+    Path tar = Oracle.require("tar", "tar");
+    Path in = dir.resolve("dev_images_V1.tgz");
+    Oracle.run(tree, Duration.ofMinutes(2), List.of(tar.toString(), "-czf",
+        in.toString(), "--mtime=2024-01-01 00:00:00", "dev_images_V1")).assertOk("tar czf");
+    Path out = dir.resolve("out.tgz");
+    repack(in, Map.of("product_a", newProduct, "vbmeta", newVbmeta), out);
+    verify(out, FastbootPackage.Format.TGZ, in);
+    List<String> before = listing(tar, in);
+    List<String> after = listing(tar, out);
+    assertEquals(before.size(), after.size());
+    for (int i = 0; i < before.size(); i++) {
+      String line = before.get(i);
+      if (line.contains("super.img") || line.contains("vbmeta.img") || line.contains("crclist.txt")) {
+        assertEquals(line.replaceAll("\\s+\\d+\\s+2024", " 2024"), after.get(i).replaceAll("\\s+\\d+\\s+2024", " 2024"),
+            "only the size differs");
+      } else {
+        assertEquals(line, after.get(i), "entry header kept");
+      }
+    }
+    Path x = Files.createDirectories(dir.resolve("x"));
+    Oracle.run(x, Duration.ofMinutes(2), List.of(tar.toString(), "xzf", out.toString())).assertOk("tar xzf");
+    assertArrayEquals(Files.readAllBytes(newVbmeta), Files.readAllBytes(x.resolve("dev_images_V1/images/vbmeta.img")));
+  }
+
+  static List<String> listing(Path tar, Path archive) throws IOException {
+    Oracle.Result r = Oracle.run(archive.getParent(), Duration.ofMinutes(2),
+        List.of(tar.toString(), "--full-time", "-tzvf", archive.toString()));
+    r.assertOk("tar tzvf");
+    return List.of(r.stdout().split("\n"));
   }
 
   @Test
