@@ -15,10 +15,16 @@ import java.util.List;
 final class FirmwareAppsSource implements ScanSource {
   private final String description;
   private final FirmwareFiles files;
+  private final java.util.function.UnaryOperator<String> partitionName;
 
-  FirmwareAppsSource(String description, FirmwareFiles files) {
+  /**
+   * @param partitionName maps a partition's name to the one items are named by (a raw image's partition is
+   *     named after its file, so the output's must take the input's name for the baseline comparison)
+   */
+  FirmwareAppsSource(String description, FirmwareFiles files, java.util.function.UnaryOperator<String> partitionName) {
     this.description = description;
     this.files = files;
+    this.partitionName = partitionName;
   }
 
   @Override
@@ -29,7 +35,7 @@ final class FirmwareAppsSource implements ScanSource {
   @Override
   public void forEach(Sink sink) throws IOException {
     for (AppFile f : files.apps()) {
-      String path = f.partition() + f.path();
+      String path = partitionName.apply(f.partition()) + f.path();
       sink.accept(new ScanItem(path, ItemKind.ARCHIVE, f.content().size(),
           () -> f.content().slice(0, f.content().size(), f.content().name())));
     }

@@ -138,7 +138,7 @@ public final class RomPatch {
           results.size(), unchanged, partitions, avb, container, warnings, changed.isEmpty(), null);
       progress.begin("checking " + r.output().getFileName(), -1);
       try {
-        return report.withChecker(CheckerVerdict.run(files, r.output(), workDir, r.threads()));
+        return report.withChecker(CheckerVerdict.run(fw, files, r.output(), workDir, r.threads()));
       } finally {
         progress.end();
       }

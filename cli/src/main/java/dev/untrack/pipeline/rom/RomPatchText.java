@@ -38,7 +38,8 @@ public final class RomPatchText {
       CheckerVerdict c = r.checker();
       out.add("checker: live call sites: " + c.live() + " (input: " + c.liveBefore() + "), gated " + c.gated()
           + ", neutralized " + c.neutralized() + ", apps " + c.apps()
-          + (c.unexpected() > 0 ? ", unexpected changes: " + c.unexpected() : ""));
+          + (c.unexpected().isEmpty() ? "" : ", unexpected changes: " + c.unexpected().size()));
+      c.unexpected().forEach(u -> out.add("  unexpected: " + u));
     }
     r.warnings().forEach(w -> out.add("WARNING: " + w));
     return out;
