@@ -36,7 +36,11 @@ final class RomImages {
   }
 
   static Path erofs(Path dir) throws IOException {
-    Path tree = OracleImages.tree(dir.resolve("tree-erofs"), files());
+    return erofs(dir, files());
+  }
+
+  static Path erofs(Path dir, Map<String, byte[]> files) throws IOException {
+    Path tree = OracleImages.tree(dir.resolve("tree-erofs"), files);
     return OracleImages.erofs(dir.resolve("system.img"), tree);
   }
 

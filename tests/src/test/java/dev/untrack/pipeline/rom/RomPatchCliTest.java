@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import dev.untrack.testkit.TelemetryFixtures;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +125,46 @@ class RomPatchCliTest {
     assertEquals(1, j.getAsJsonArray("apps").size());
     assertEquals(1, j.getAsJsonArray("partitions").size());
     assertEquals(0, j.getAsJsonObject("checker").get("live").getAsLong());
+  }
+
+  @Test
+  void changedFrameworkJarTakesItsStaleBootImageAndOdexWithIt() throws Exception {
+    Map<String, byte[]> files = RomImages.files();
+    files.put("system/framework/" + TelemetryFixtures.miuiFramework().fileName(),
+        TelemetryFixtures.miuiFramework().bytes());
+    String stem = TelemetryFixtures.miuiFramework().fileName().replace(".jar", "");
+    for (String f : List.of("arm64/boot.art", "arm64/boot.oat", "arm64/boot.vdex", "arm64/boot-" + stem + ".art",
+        "arm64/boot-" + stem + ".oat", "arm64/boot-" + stem + ".vdex", "oat/arm64/" + stem + ".odex",
+        "oat/arm64/" + stem + ".vdex", "oat/arm64/services.odex", "arm64/other.txt")) {
+      files.put("system/framework/" + f, new byte[100]);
+    }
+    Path in = RomImages.erofs(dir, files);
+    Path out = dir.resolve("out.img");
+    Run r = run("patch", in.toString(), "-o", out.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("patched system:/system/framework/" + stem + ".jar (jar)"), r.out());
+    OracleImages.fsckErofs(out);
+    for (String gone : List.of("arm64/boot.art", "arm64/boot.oat", "arm64/boot-" + stem + ".vdex",
+        "oat/arm64/" + stem + ".odex", "oat/arm64/" + stem + ".vdex")) {
+      assertTrue(RomImages.read(out, "/system/framework/" + gone).isEmpty(), gone + "\n" + r.out());
+    }
+    for (String kept : List.of("oat/arm64/services.odex", "arm64/other.txt")) {
+      assertTrue(RomImages.read(out, "/system/framework/" + kept).isPresent(), kept);
+    }
+    assertTrue(r.out().contains("checker: live call sites: 0"), r.out());
+  }
+
+  @Test
+  void aBrokenAppIsReportedAndTheOthersArePatched() throws Exception {
+    Map<String, byte[]> files = RomImages.files();
+    files.put("system/app/Broken/Broken.apk", "not a zip at all".getBytes(StandardCharsets.US_ASCII));
+    Path in = RomImages.erofs(dir, files);
+    Path out = dir.resolve("out.img");
+    Run r = run("patch", in.toString(), "-o", out.toString());
+    assertEquals(4, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("FAILED  system:/system/app/Broken/Broken.apk"), r.out());
+    assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK), r.out());
+    OracleImages.fsckErofs(out);
   }
 
   private void assertNoLeftovers() throws Exception {
