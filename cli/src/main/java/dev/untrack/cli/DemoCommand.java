@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Runs the whole job on a built-in demo: builds a Mint-like browser and a OneTrack system app in code,",
-      "scans them, patches them with the built-in patch set, checks the result against the originals and",
-      "prints what changed. Needs no input and no network; the same version always writes the same bytes."
+      "Runs the whole job on a built-in demo and prints what changed.",
+      "Builds a Mint-like browser and a OneTrack system app in code, scans them, patches them with the built-in",
+      "patch set and checks the result against the originals. Needs no input and no network; the same version",
+      "always writes the same bytes. See docs/demo.md."
     },
     footer = {"", "Examples:", "  untrack demo", "  untrack demo -o /tmp/demo --json"})
 final class DemoCommand implements Callable<Integer> {
