@@ -81,7 +81,7 @@ final class PatchCommand implements Callable<Integer> {
     if (json) {
       out.println(ReportJson.toJson(report));
     } else {
-      ReportText.lines(report).forEach(out::println);
+      ReportText.lines(report, UntrackCommand.verbose(spec)).forEach(out::println);
       out.println("wrote " + output);
     }
     out.flush();

@@ -35,6 +35,12 @@ public final class UntrackCommand implements Callable<Integer> {
       description = "Print stack traces with errors.")
   boolean verbose;
 
+  /** Whether {@code --verbose} was given, from any subcommand's spec (the option is inherited). */
+  static boolean verbose(CommandSpec spec) {
+    picocli.CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
+    return o != null && Boolean.TRUE.equals(o.getValue());
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
