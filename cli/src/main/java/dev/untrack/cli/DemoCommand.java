@@ -38,6 +38,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Also keep the intermediate files (the checker's full reports).")
   boolean keep;
 
+  @Option(names = "--apps-only", description = "Only the app-level demo: no synthetic firmware.")
+  boolean appsOnly;
+
   @Option(names = "--policy", paramLabel = "POLICY", converter = PolicyConverter.class, defaultValue = "block",
       description = "block (default) or honor-switch, as for untrack patch.")
   Policy policy;
@@ -45,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    DemoReport report = Demo.run(new Demo.Options(output, keep, policy), r -> Json.GSON.toJson(r));
+    DemoReport report = Demo.run(new Demo.Options(output, keep, policy, !appsOnly, SdkPrefixes.fromCheckerPack()),
+        Json.GSON::toJson);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.GSON.toJson(report));

@@ -37,6 +37,8 @@ public final class DemoSmali {
     m.put("MintBrowser.smali", List.of("app/mintbrowser", "sdk/sensors", "sdk/mistat"));
     // Joyose: a system app with OneTrack (unset = on, server-replaceable hosts).
     m.put("Joyose.smali", List.of("app/joyose", "sdk/onetrack"));
+    // /system/framework/miuistatssdkshared.jar: a shared copy of old MiStat on the class path.
+    m.put("miuistatssdkshared.smali", List.of("sdk/mistat"));
     return m;
   }
 

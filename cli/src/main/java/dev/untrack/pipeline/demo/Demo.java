@@ -12,7 +12,6 @@ import dev.untrack.patcher.patch.PatchSet;
 import dev.untrack.patches.BuiltinPatches;
 import dev.untrack.pipeline.SingleAppPatch;
 import dev.untrack.signing.SigningException;
-import dev.untrack.signing.apk.InstallLocation;
 import dev.untrack.signing.apk.SigningMode;
 import dev.untrack.signing.keys.SigningKey;
 import java.io.IOException;
@@ -43,29 +42,18 @@ public final class Demo {
 
   /**
    * @param outputDir where the results go (replaced as a whole)
-   * @param keep also keep the intermediate files (the checker's full reports)
+   * @param keep also keep the intermediate files (the checker's full reports, the inspect report)
    * @param policy the patch policy
+   * @param firmware also build the synthetic firmware and run the ROM steps on it
+   * @param sdkPrefixes SDK id → class prefixes, for inspecting the firmware
    */
-  public record Options(Path outputDir, boolean keep, Policy policy) {}
-
-  /** Builds the apps and firmware into a directory; called after the app stage with the work directory. */
-  @FunctionalInterface
-  public interface Stage {
-    DemoReport run(Path work, DemoReport report) throws IOException, PatchException;
-  }
+  public record Options(Path outputDir, boolean keep, Policy policy, boolean firmware,
+      Map<String, List<String>> sdkPrefixes) {}
 
   private Demo() {}
 
-  public static DemoReport run(Options o, Function<DemoReport, String> json) throws IOException, PatchException {
-    return run(o, json, null);
-  }
-
-  /**
-   * @param json turns the report into JSON for report.json (the caller owns the JSON style)
-   * @param after an extra stage (the firmware) run in the work directory before it is moved into place, or null
-   */
-  public static DemoReport run(Options o, Function<DemoReport, String> json, Stage after)
-      throws IOException, PatchException {
+  /** @param json turns the report into JSON for report.json (the caller owns the JSON style) */
+  public static DemoReport run(Options o, Function<Object, String> json) throws IOException, PatchException {
     Path target = o.outputDir().toAbsolutePath().normalize();
     checkReplaceable(target);
     Path parent = target.getParent();
@@ -73,8 +61,8 @@ public final class Demo {
     Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
     try {
       DemoReport report = apps(work, o);
-      if (after != null) {
-        report = after.run(work, report);
+      if (o.firmware()) {
+        report = report.withRom(DemoRom.run(work, o, json));
       }
       Files.writeString(work.resolve("report.txt"), String.join("\n", report.lines()) + "\n", StandardCharsets.UTF_8);
       Files.writeString(work.resolve("report.json"), json.apply(report) + "\n", StandardCharsets.UTF_8);
@@ -105,9 +93,9 @@ public final class Demo {
     PatchSet patches = BuiltinPatches.load();
     Map<String, PatchReport> reports = new HashMap<>();
     for (DemoApp a : DemoApp.all()) {
-      // The browser is installed into /data (fully verified): it needs a new signature. The system app keeps its
-      // original certificate, as `untrack patch` does when no key is given.
-      SingleAppPatch.KeySupplier key = a.location() == InstallLocation.SYSTEM ? null : () -> user;
+      // With a key, auto signing re-signs a plain system app; without one the original certificate is kept, as
+      // `untrack patch` does: the demo shows both.
+      SingleAppPatch.KeySupplier key = a.userKey() ? () -> user : null;
       reports.put(a.fileName(), SingleAppPatch.run(new SingleAppPatch.Request(original.resolve(a.fileName()),
           patched.resolve(a.fileName()), patches, o.policy(), SigningMode.AUTO, a.location(), key)));
     }
@@ -128,7 +116,7 @@ public final class Demo {
       PatchReport r = reports.get(a.fileName());
       List<String> applied = r.applied().stream().map(x -> x.patch() + ": " + x.title()).toList();
       String sig = p.signature() == null ? "not checked" : p.signature().status();
-      stories.add(new DemoReport.AppStory(a.fileName(), a.packageName(), a.story(), location(a.location()), applied,
+      stories.add(new DemoReport.AppStory(a.fileName(), a.packageName(), a.story(), location(a), applied,
           r.changedEntries(), b.count("live"), p.count("live"), r.signing(), r.signingNote(), sig,
           "original/" + a.fileName(), "patched/" + a.fileName()));
       liveBefore += b.count("live");
@@ -138,17 +126,20 @@ public final class Demo {
         stories, liveBefore, liveAfter, null);
   }
 
-  private static void writeScan(ScanReport r, Path file) throws IOException {
+  static void writeScan(ScanReport r, Path file) throws IOException {
     try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       dev.untrack.checker.report.ReportFormat.JSON.write(r, w, "demo");
     }
   }
 
-  private static String location(InstallLocation l) {
-    return switch (l) {
-      case SYSTEM -> "system app (a system partition's app folder: Android reads its certificate, not its digests)";
-      case DATA_APP -> "preinstalled into /data (data-app: fully verified, so it must be re-signed)";
-      case USER -> "user app (fully verified)";
+  private static String location(DemoApp a) {
+    if (a.isJar()) {
+      return a.devicePath() + " (on the class path: loaded by path, never signature-checked)";
+    }
+    return switch (a.location()) {
+      case SYSTEM -> a.devicePath() + " (system app: Android reads its certificate without checking digests)";
+      case DATA_APP -> a.devicePath() + " (preinstalled into /data: fully verified, so it must be re-signed)";
+      case USER -> a.devicePath() + " (user app: fully verified)";
     };
   }
 

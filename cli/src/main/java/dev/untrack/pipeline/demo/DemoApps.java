@@ -23,7 +23,7 @@ import java.util.List;
 /**
  * Builds the demo's original apps in code, as a phone maker would ship them: code assembled from the smali texts
  * in the cli jar (generated once from the test fixtures), a binary manifest, a stub resources.arsc, signed v1+v2+v3
- * with the demo vendor key. Same version, same bytes.
+ * with the demo vendor key; framework jars are a plain unsigned zip. Same version, same bytes.
  */
 public final class DemoApps {
   static final String RESOURCES = "dev/untrack/pipeline/demo/";
@@ -35,6 +35,15 @@ public final class DemoApps {
   /** Writes {@code app}, signed with {@code vendor}, to {@code target}. */
   public static void build(DemoApp app, SigningKey vendor, Path target) throws IOException, SigningException {
     byte[] dex = dex(app.smali());
+    if (app.isJar()) {
+      try (OutputStream o = Files.newOutputStream(target); ZipWriter w = new ZipWriter(o)) {
+        w.add(EntrySpec.of("META-INF/MANIFEST.MF", ZipEntry.DEFLATED, 1),
+            "Manifest-Version: 1.0\r\nCreated-By: untrack demo\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        w.add(EntrySpec.of("classes.dex", ZipEntry.STORED, 4), dex);
+        w.finish(null, null);
+      }
+      return;
+    }
     byte[] manifest = DemoManifest.of(app.packageName(), app.fileName().replace(".apk", ""), app.sharedUserId(),
         app.kind(), app.component(), app.action());
     Path unsigned = target.resolveSibling("." + target.getFileName() + ".unsigned");

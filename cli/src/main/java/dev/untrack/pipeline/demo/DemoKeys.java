@@ -29,6 +29,11 @@ public final class DemoKeys {
     return generate("CN=Demo User, OU=untrack demo - not a real key", "untrack demo user key");
   }
 
+  /** Stands in for the phone maker's AVB key that signs vbmeta and vbmeta_system. */
+  public static SigningKey avb() throws SigningException {
+    return generate("CN=Demo AVB, OU=untrack demo - not a real key", "untrack demo avb key");
+  }
+
   private static SigningKey generate(String dn, String seed) throws SigningException {
     SecureRandom random;
     try {

@@ -46,8 +46,9 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
         + " (policy " + policy + "), then checked from their bytes alone");
     for (AppStory a : apps) {
       out.add("");
-      out.add(a.file() + "  " + a.packageName() + "  (" + a.story() + ")");
-      out.add("  installed as: " + a.location());
+      out.add(a.file() + "  " + (a.packageName() == null ? "framework jar" : a.packageName()) + "  (" + a.story()
+          + ")");
+      out.add("  on the device: " + a.location());
       if (a.patches().isEmpty()) {
         out.add("  patches applied: none");
       } else {
@@ -79,8 +80,15 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
     out.add("");
     out.add("files in " + outputDir + ":");
     for (AppStory a : apps) {
-      out.add("  " + a.original() + "  (original, signed with the demo vendor key)");
+      out.add("  " + a.original() + (a.packageName() == null ? "  (original)"
+          : "  (original, signed with the demo vendor key)"));
       out.add("  " + a.patched() + "  (patched)");
+    }
+    if (rom != null) {
+      out.add("  " + rom.firmware() + "  (the synthetic firmware, original apps)");
+      if (rom.patched() != null) {
+        out.add("  " + rom.patched() + "  (the patched firmware)");
+      }
     }
     out.add("  report.txt, report.json  (this report)");
     out.add("check it yourself: untrack scan " + outputDir + "/patched --baseline " + outputDir + "/original");
