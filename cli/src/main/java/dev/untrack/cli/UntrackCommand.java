@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "  6  output could not be written (nothing is left behind)",
       " 70  internal error (a bug: rerun with --verbose and report it)"
     },
-    subcommands = {InspectCommand.class, UnpackCommand.class, PatchCommand.class, PatchesCommand.class,
+    subcommands = {DemoCommand.class, InspectCommand.class, UnpackCommand.class, PatchCommand.class, PatchesCommand.class,
         ScanCommand.class, KeysCommand.class})
 public final class UntrackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -34,6 +34,12 @@ public final class UntrackCommand implements Callable<Integer> {
   @Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "Print stack traces with errors.")
   boolean verbose;
+
+  /** Whether {@code --verbose} was given, from any subcommand's spec (the option is inherited). */
+  static boolean verbose(CommandSpec spec) {
+    picocli.CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
+    return o != null && Boolean.TRUE.equals(o.getValue());
+  }
 
   @Override
   public Integer call() {

@@ -8,7 +8,8 @@ import java.util.List;
 public final class ReportText {
   private ReportText() {}
 
-  public static List<String> lines(PatchReport r) {
+  /** The report with not-applicable patches as a count; {@code verbose} lists them with their reasons. */
+  public static List<String> lines(PatchReport r, boolean verbose) {
     List<String> out = new ArrayList<>();
     StringBuilder head = new StringBuilder(r.app());
     if (r.packageName() != null) {
@@ -35,8 +36,14 @@ public final class ReportText {
         out.add("    (matched nothing: " + String.join(", ", a.unmatchedFingerprints()) + ")");
       }
     }
-    for (PatchReport.NotApplicable n : r.notApplicable()) {
-      out.add("  not applicable " + n.patch() + ": " + n.reason());
+    if (verbose) {
+      for (PatchReport.NotApplicable n : r.notApplicable()) {
+        out.add("  not applicable " + n.patch() + ": " + n.reason());
+      }
+    } else if (!r.notApplicable().isEmpty()) {
+      // Most of the catalogue targets other apps; listing each one buries what did change.
+      out.add("  " + r.notApplicable().size() + " other patch(es) not applicable to this app"
+          + " (--verbose lists them with reasons)");
     }
     switch (r.outcome()) {
       case PATCHED -> {

@@ -72,6 +72,32 @@ class CliPatchTest {
     assertTrue(Files.isRegularFile(out));
   }
 
+  static final String OTHER = """
+      patch test.other
+        title   Targets another SDK
+        why     Not in this app.
+        source  test fixture
+        apps    defines Lcom/example/absent/Sdk;
+        match go
+          class  Lcom/example/absent/Sdk;
+          name   go
+        action go return-default
+        verify go neutralized
+      """;
+
+  @Test
+  void notApplicablePatchesAreCountedUnlessVerbose() throws Exception {
+    Path d = patchDir("two", TRACK, OTHER);
+    Run quiet = run("patch", apk.toString(), "-o", dir.resolve("q.apk").toString(), "--patches", d.toString());
+    assertEquals(0, quiet.code(), quiet.err());
+    assertTrue(quiet.out().contains("1 other patch(es) not applicable to this app"), quiet.out());
+    assertFalse(quiet.out().contains("test.other"), quiet.out());
+    Run loud = run("patch", apk.toString(), "-o", dir.resolve("v.apk").toString(), "--patches", d.toString(),
+        "--verbose");
+    assertEquals(0, loud.code(), loud.err());
+    assertTrue(loud.out().contains("not applicable test.other"), loud.out());
+  }
+
   @Test
   void emptyPatchSetGivesAByteIdenticalCopy() throws Exception {
     Path out = dir.resolve("same.apk");
