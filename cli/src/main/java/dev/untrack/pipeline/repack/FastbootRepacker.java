@@ -260,6 +260,9 @@ final class FastbootRepacker implements Repacker {
     if (m.isEmpty() || original.legacy()) {
       return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE;
     }
+    if (original.parts() == 1 && m.get().size() <= FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE) {
+      return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE; // one part at the default: nothing to learn
+    }
     SparseImage image = SparseImage.open(pkg.open(m.get()));
     for (long candidate : CANDIDATE_SIZES) {
       if (FastbootSplit.partCrcs(image, candidate).equals(original.crcs())) {
