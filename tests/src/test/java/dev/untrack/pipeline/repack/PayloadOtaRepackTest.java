@@ -219,6 +219,22 @@ class PayloadOtaRepackTest {
   }
 
   @Test
+  void groupOverflowSaysHowMuchIsMissing() throws IOException {
+    Path in = ota("in.zip", 64);
+    Manifest.Group g = new Manifest.Group("qti_dynamic_partitions", 1L << 34, List.of());
+    Path huge = dir.resolve("huge.img");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength((1L << 34) - VENDOR.length + 4096); // sparse file: one block over the group
+    }
+    Path out = dir.resolve("out.zip");
+    dev.untrack.cli.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.untrack.cli.UserException.class, () -> repack(in, Map.of("system", huge), out, null));
+    assertTrue(e.getMessage().contains("4096 bytes missing"), e.getMessage());
+    assertTrue(e.getMessage().contains(g.name()), e.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void emptyChangeCopies() throws IOException {
     Path in = ota("in.zip", 64);
     Path out = dir.resolve("out.zip");
