@@ -187,7 +187,10 @@ class PayloadOtaRepackTest {
 
   @Test
   void signedRepack() throws IOException {
-    Path in = ota("in.zip", 64);
+    Path in = dir.resolve("vendor-signed.zip");
+    SigningKey vendor = KeyGenerator.generate(KeyGenOptions.defaults(Instant.parse("2024-01-01T00:00:00Z"))
+        .withBits(2048).withDistinguishedName("CN=vendor"));
+    dev.untrack.signing.ota.OtaZipSigner.sign(ota("in.zip", 64), in, vendor);
     byte[] before = Files.readAllBytes(in);
     byte[] newSystem = PayloadFixtures.image(640, 4096, 99);
     Path img = Files.write(dir.resolve("system.new"), newSystem);
