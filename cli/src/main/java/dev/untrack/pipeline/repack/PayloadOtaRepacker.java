@@ -129,6 +129,10 @@ final class PayloadOtaRepacker implements Repacker {
       } else {
         notes.add("OTA zip has no whole-file signature: no --ota-key (stock recovery refuses it)");
       }
+      if (zip.entry("care_map.pb").isPresent()) {
+        notes.add("care_map.pb copied unchanged: its block ranges describe the original images (only "
+            + "update_verifier reads it, after an install through the system updater)");
+      }
       notes.add("every other zip entry copied raw");
     } finally {
       for (Closeable c : open) {
