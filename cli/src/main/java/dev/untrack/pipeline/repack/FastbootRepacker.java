@@ -94,7 +94,13 @@ final class FastbootRepacker implements Repacker {
       regenerateCrcLists(pkg, replaced, notes);
       notes.add(flashScriptNote(pkg));
       writeContainer(fw, pkg, replaced, r.output());
-      notes.add("every other member copied byte for byte (" + pkg.format().name().toLowerCase() + ")");
+      notes.add(switch (pkg.format()) {
+        case TGZ -> "every other tar entry copied byte for byte (headers and mtimes kept), gzip made again without a "
+            + "timestamp";
+        case TAR -> "every other tar entry copied byte for byte (headers and mtimes kept)";
+        case ZIP -> "every other zip entry copied as its raw record";
+        case DIRECTORY -> "every other file copied byte for byte";
+      });
     } finally {
       for (Path t : temps) {
         Files.deleteIfExists(t);
