@@ -66,8 +66,7 @@ class CheckerOnCatalogueTest {
   }
 
   /**
-   * Live call sites the current catalogue leaves, by design or as a known gap, for the policy: the ad SDK
-   * loaders (the catalogue neutralizes the ads' network code, found by hosts, not the loaders), and under
+   * Live call sites the current catalogue leaves, by design or as a known gap, for the policy: under
    * honor-switch MiStat's recording API (the catalogue gates MiStat's uploads inside the SDK; events are still
    * queued locally, which the checker counts as live).
    */
@@ -75,9 +74,6 @@ class CheckerOnCatalogueTest {
     List<String> targets = new java.util.ArrayList<>(c.via());
     targets.add(c.target());
     for (String t : targets) {
-      if (t.startsWith("Lcom/miui/zeus/") || t.startsWith("Lcom/xiaomi/miglobaladsdk/")) {
-        return true;
-      }
       if (policy == Policy.HONOR_SWITCH
           && (t.startsWith("Lcom/xiaomi/mistatistic/sdk/") || t.startsWith("Lcom/xiaomi/stat/"))) {
         return true;
@@ -90,10 +86,7 @@ class CheckerOnCatalogueTest {
     assertEquals(List.of(), after.errors());
     List<CallSite> unexpected = after.sites("live").stream().filter(c -> !knownGap(c, policy)).toList();
     assertEquals(List.of(), unexpected, describe(after));
-    // Known gap: the catalogue answers isPersonalizedAdEnabled but leaves the raw reader behind it
-    // (MiuiSettings$Ad.getPersonizedAdSettings, default 1, also used by the setter), which the checker still flags.
-    assertTrue(after.settings().stream().filter(x -> !x.callerClass().equals("Landroid/provider/MiuiSettings$Ad;"))
-        .noneMatch(x -> Boolean.TRUE.equals(x.unsetMeansConsent())),
+    assertTrue(after.settings().stream().noneMatch(x -> Boolean.TRUE.equals(x.unsetMeansConsent())),
         "no read treats an unset switch as consent after patching: " + describe(after));
   }
 

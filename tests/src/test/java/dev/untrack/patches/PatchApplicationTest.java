@@ -61,7 +61,8 @@ class PatchApplicationTest {
         Set.of("analytics-core.service", "analytics-core.upload")));
     m.put("SecurityCenter", List.of(Set.of("securitycenter.analytics", "securitycenter.reporting",
         "endpoints.telemetry-hosts"), Set.of("securitycenter.analytics", "securitycenter.reporting")));
-    m.put("MSA-Global", List.of(Set.of("ads.network", "ads.identity"), Set.of("ads.network", "ads.identity")));
+    m.put("MSA-Global", List.of(Set.of("ads.network", "ads.loaders", "ads.identity"),
+        Set.of("ads.network", "ads.loaders", "ads.identity")));
     m.put("MiuiDaemon", List.of(Set.of("endpoints.telemetry-hosts"), Set.of("daemon.diagnostics")));
     m.put("BugReport", List.of(Set.of("endpoints.telemetry-hosts"), Set.of("bugreport.upload")));
     Set<String> browser = Set.of("browser.dispatcher", "browser.anonymous-id", "browser.aggregated-data-switch",

@@ -315,8 +315,37 @@ class PatchedBehaviourTest {
   @Test
   void adSdks() {
     Fixture f = TelemetryFixtures.msa();
-    blockAlways(f, true, Scenarios::msa);
+    blockAlways(f, true, b -> {
+      assertEquals("no fill", Scenarios.msa(b), "no ad is loaded: callers see \"no fill\"");
+      assertEquals("pending", Scenarios.msaListeners(b), "load listeners are never called");
+    });
     honorMatrix(f, true, Scenarios::msa);
+    for (Integer uep : new Integer[] {null, 0, -1}) {
+      try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+        b.secure("upload_log_pref", uep);
+        assertEquals("no fill", Scenarios.msa(b), "honor-switch, upload_log_pref=" + uep);
+        assertEquals("pending", Scenarios.msaListeners(b));
+      }
+    }
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      b.secure("upload_log_pref", 1);
+      assertEquals(Scenarios.AD_TITLE, Scenarios.msa(b), "with consent the ad SDKs work as before");
+      assertEquals("loaded, feed " + Scenarios.AD_TITLE, Scenarios.msaListeners(b));
+      assertTrue(b.network().sent().stream().anyMatch(r -> "log.ad.xiaomi.com".equals(r.host())),
+          "consented impressions are reported");
+    }
+    for (Policy p : Policy.values()) {
+      try (AndroidSandbox b = patched(f, p, true)) {
+        // block: every switch on; honor-switch: every switch unset
+        b.secure("upload_log_pref", p == Policy.BLOCK ? 1 : null)
+            .global("personalized_ad_enabled", p == Policy.BLOCK ? 1 : null);
+        Scenarios.msa(b);
+        assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "b", b.context()),
+            p + ": the SDKs see personalized ads off");
+        assertEquals(false, b.callStatic("com.xiaomi.miglobaladsdk.MiAdManager", "isInitialized"),
+            p + ": the SDK is never initialised");
+      }
+    }
   }
 
   @Test
@@ -352,6 +381,14 @@ class PatchedBehaviourTest {
       assertFalse(Scenarios.personalizedAds(b));
       Scenarios.legacyAnalytics(b);
       assertNothingLeaves(b, "legacy analytics, block");
+      // the raw reader behind the getters: bit 0x1 reads off, the other bits keep their stored value
+      b.global("personalized_ad_enabled", 3);
+      assertFalse(Scenarios.personalizedAds(b));
+      assertEquals(true, b.callStatic("android.provider.MiuiSettings$Ad", "isPersonalizedAdDialogPromoted",
+          b.call(b.context(), "getContentResolver")));
+      b.global("personalized_ad_enabled", null);
+      assertEquals(false, b.callStatic("android.provider.MiuiSettings$Ad", "isPersonalizedAdDialogPromoted",
+          b.call(b.context(), "getContentResolver")), "unset: no bit is on");
     }
     try (AndroidSandbox b = Scenarios.sandbox("android", framework(Policy.HONOR_SWITCH), null)) {
       assertFalse(Scenarios.uep(b), "unset is off");

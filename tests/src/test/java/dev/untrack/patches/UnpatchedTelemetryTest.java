@@ -142,7 +142,8 @@ class UnpatchedTelemetryTest {
   void adSdksTrackViewsAndClicksWithTheAdId() {
     try (AndroidSandbox b = Scenarios.sandbox("com.miui.msa.global", TelemetryFixtures.msa().dex(), framework())) {
       b.global("ad_aaid", null);
-      Scenarios.msa(b);
+      assertEquals(Scenarios.AD_TITLE, Scenarios.msa(b));
+      assertEquals("loaded, feed " + Scenarios.AD_TITLE, Scenarios.msaListeners(b));
       for (String h : TelemetryFixtures.msa().telemetryHosts()) {
         assertTrue(b.network().sent().stream().anyMatch(r -> h.equals(r.host())), h + " in " + b.network().sent());
       }
