@@ -65,27 +65,9 @@ class CheckerOnCatalogueTest {
     return sb.toString();
   }
 
-  /**
-   * Live call sites the current catalogue leaves, by design or as a known gap, for the policy: under
-   * honor-switch MiStat's recording API (the catalogue gates MiStat's uploads inside the SDK; events are still
-   * queued locally, which the checker counts as live).
-   */
-  private static boolean knownGap(CallSite c, Policy policy) {
-    List<String> targets = new java.util.ArrayList<>(c.via());
-    targets.add(c.target());
-    for (String t : targets) {
-      if (policy == Policy.HONOR_SWITCH
-          && (t.startsWith("Lcom/xiaomi/mistatistic/sdk/") || t.startsWith("Lcom/xiaomi/stat/"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static void assertNoLiveTelemetry(AppReport after, Policy policy) {
     assertEquals(List.of(), after.errors());
-    List<CallSite> unexpected = after.sites("live").stream().filter(c -> !knownGap(c, policy)).toList();
-    assertEquals(List.of(), unexpected, describe(after));
+    assertEquals(List.of(), after.sites("live"), describe(after));
     assertTrue(after.settings().stream().noneMatch(x -> Boolean.TRUE.equals(x.unsetMeansConsent())),
         "no read treats an unset switch as consent after patching: " + describe(after));
   }

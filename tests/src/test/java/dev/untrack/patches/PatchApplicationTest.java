@@ -51,12 +51,14 @@ class PatchApplicationTest {
     m.put("MiSightService", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
     m.put("SecurityOnetrackService", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
     m.put("XMSFKeeper", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
-    m.put("powerkeeper", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"), Set.of("mistat.gate")));
+    m.put("powerkeeper", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
+        Set.of("mistat.gate", "mistat.record")));
     m.put("miuistatssdkshared", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
-        Set.of("mistat.gate")));
-    m.put("miuistatssdksharedv3", List.of(Set.of("mistat3.api", "endpoints.telemetry-hosts"), Set.of("mistat3.upload")));
+        Set.of("mistat.gate", "mistat.record")));
+    m.put("miuistatssdksharedv3", List.of(Set.of("mistat3.api", "endpoints.telemetry-hosts"), Set.of("mistat3.upload", "mistat3.track")));
     m.put("notes", List.of(Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.api",
-        "endpoints.telemetry-hosts"), Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.upload")));
+        "endpoints.telemetry-hosts"), Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.upload",
+        "mistat3.track")));
     m.put("AnalyticsCore", List.of(Set.of("analytics-core.service", "endpoints.telemetry-hosts"),
         Set.of("analytics-core.service", "analytics-core.upload")));
     m.put("SecurityCenter", List.of(Set.of("securitycenter.analytics", "securitycenter.reporting",
@@ -69,7 +71,7 @@ class PatchApplicationTest {
         "sensors.disabled", "sensors.api");
     for (String mint : List.of("MintBrowser", "MiBrowserGlobal")) {
       m.put(mint, List.of(set(browser, "mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
-          set(browser, "browser.incognito", "mistat.gate")));
+          set(browser, "browser.incognito", "mistat.gate", "mistat.record")));
     }
     m.put("Browser", List.of(set(set(browser, "endpoints.telemetry-hosts"), ONETRACK.toArray(new String[0])),
         set(set(browser, "browser.incognito"), ONETRACK_HONOR.toArray(new String[0]))));
@@ -143,6 +145,20 @@ class PatchApplicationTest {
           assertTrue(Files.size(out.resolve("classes.dex")) > 0);
         }
       }
+    }
+  }
+
+  /** ads.network (found by hosts) and ads.loaders (by name) both stub the ad reporter: one change, reported. */
+  @Test
+  void theSameStubFromTwoPatchesIsMadeOnceAndReported() {
+    for (Policy p : Policy.values()) {
+      PatchReport r = PatchedFixtures.patch(TelemetryFixtures.msa(), p).report();
+      List<PatchReport.Touched> loaders = r.applied().stream().filter(a -> a.patch().equals("ads.loaders"))
+          .flatMap(a -> a.methods().stream()).filter(t -> t.method().startsWith("Lcom/xiaomi/miglobaladsdk/report/a;->b("))
+          .toList();
+      assertEquals(1, loaders.size(), p + ": " + r.applied());
+      assertEquals(false, loaders.get(0).changed());
+      assertTrue(loaders.get(0).detail().startsWith("superseded by patch ads.network (the same "), loaders.get(0).detail());
     }
   }
 

@@ -146,6 +146,31 @@ class PatchedBehaviourTest {
     }
   }
 
+  /** Under honor-switch nothing is even recorded without consent, so nothing recorded then leaves later. */
+  @Test
+  void miStatRecordsNothingBeforeConsent() {
+    Fixture f = TelemetryFixtures.miStatApp();
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      Scenarios.powerKeeper(b);
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "recordCalculateEvent", "battery", "drain_total", 37L);
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "recordPageStart", b.context(), "battery_usage");
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "triggerUploadManually");
+      assertNothingLeaves(b, "MiStat before consent");
+      b.secure("upload_log_pref", 1);
+      b.callStatic("com.miui.powerkeeper.a.a", "a", "com.example.after", 5);
+      assertTrue(b.network().sent().stream().anyMatch(r -> r.carries("com.example.after")), "consented event");
+      assertTrue(b.network().sent().stream().noneMatch(r -> r.carries("com.whatsapp") || r.carries("drain_total")
+          || r.carries("battery_usage")), "events from before consent were never recorded: " + b.network().sent());
+    }
+    try (AndroidSandbox b = patched(TelemetryFixtures.statsSharedJarV3(), Policy.HONOR_SWITCH, true)) {
+      Scenarios.sharedMiStatV3(b);
+      b.secure("upload_log_pref", 1);
+      b.callStatic("com.xiaomi.stat.MiStat", "trackEvent", "after_consent");
+      assertTrue(b.network().sent().stream().noneMatch(r -> r.carries("boot_completed")),
+          "MiStat v3: the event from before consent was never recorded");
+    }
+  }
+
   @Test
   void sharedStatsJars() {
     blockAlways(TelemetryFixtures.statsSharedJar(), true, Scenarios::sharedMiStat);
