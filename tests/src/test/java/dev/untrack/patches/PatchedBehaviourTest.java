@@ -235,6 +235,33 @@ class PatchedBehaviourTest {
     }
   }
 
+  /**
+   * The client patched, AnalyticsCore as shipped (a ROM may patch only some apps): the client alone keeps its
+   * events (Tracker.track and Tracker.log) unless the user consented, and getTracker still hands out a Tracker.
+   */
+  @Test
+  void patchedAnalyticsClientKeepsEventsFromAnUnpatchedCore() {
+    Fixture core = TelemetryFixtures.analyticsCore();
+    Fixture client = TelemetryFixtures.analyticsClientApp();
+    for (Policy p : Policy.values()) {
+      for (Integer uep : new Integer[] {null, 0, -1, 1}) {
+        try (AndroidSandbox c = Scenarios.sandbox("com.miui.analytics", core.dex(), UnpatchedTelemetryTest.framework());
+            AndroidSandbox a = patched(client, p, true)) {
+          c.secure("upload_log_pref", uep);
+          a.secure("upload_log_pref", uep);
+          a.connectService("com.miui.action.ANALYTICS_SERVICE", c, Scenarios.analyticsCoreBinder(c));
+          Scenarios.notesTrackerOnly(a);
+          assertTrue(a.staticField("com.miui.notes.a.a", "b") != null, "getTracker hands out a Tracker");
+          boolean consented = p == Policy.HONOR_SWITCH && Integer.valueOf(1).equals(uep);
+          String what = p + " uep=" + uep;
+          boolean any = c.network().sent().stream().anyMatch(r -> r.carries("note_opened") || r.carries("note_shared"));
+          assertEquals(consented, any, what + ": events reach the unpatched core only with consent");
+          assertEquals(List.of(), a.codeLoads(), what + ": no analytics code loaded");
+        }
+      }
+    }
+  }
+
   // ---- browsers -----------------------------------------------------------------------------------------
 
   static String activity(Fixture f) {

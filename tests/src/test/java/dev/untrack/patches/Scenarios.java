@@ -76,6 +76,8 @@ final class Scenarios {
     Object action = b.callStatic("com.xiaomi.analytics.Actions", "newEventAction", "note_opened");
     b.call(action, "addParam", "title", "Diary: visit to the clinic");
     b.call(tracker, "track", action);
+    Object log = b.callStatic("com.xiaomi.analytics.LogEvent", "create", "note_shared to com.whatsapp");
+    b.call(tracker, "log", log);
   }
 
   /** AnalyticsCore's binder, as a client app would see it after bindService. */

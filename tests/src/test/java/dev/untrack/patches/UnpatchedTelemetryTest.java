@@ -82,6 +82,7 @@ class UnpatchedTelemetryTest {
       Scenarios.notesTrackerOnly(app);
       assertTrue(anyCarries(core, r -> r.url().endsWith("/track/spock"), "note_opened"), core.network().sent().toString());
       assertTrue(anyCarries(core, r -> true, "Diary: visit to the clinic"));
+      assertTrue(anyCarries(core, r -> true, "note_shared"), "Tracker.log events too");
     }
   }
 
