@@ -396,7 +396,15 @@ class PatchedBehaviourTest {
             p + ": the SDKs see personalized ads off");
         assertEquals(false, b.callStatic("com.xiaomi.miglobaladsdk.MiAdManager", "isInitialized"),
             p + ": the SDK is never initialised");
+        assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()),
+            p + ": the SDKs' own read of personalized_ad_enabled says off");
       }
+    }
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      b.secure("upload_log_pref", 1).global("personalized_ad_enabled", 1);
+      assertEquals(true, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()), "an explicit opt-in is obeyed");
+      b.global("personalized_ad_enabled", 2);
+      assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()), "bit 0x1 off");
     }
   }
 

@@ -149,6 +149,8 @@ class UnpatchedTelemetryTest {
         assertTrue(b.network().sent().stream().anyMatch(r -> h.equals(r.host())), h + " in " + b.network().sent());
       }
       assertTrue(anyCarries(b, host("e.ad.xiaomi.com"), "\"personalized\":true"), "personalized ads default on");
+      assertTrue(b.network().sent().stream().anyMatch(r -> r.url().contains("personalized=true")),
+          "the SDK's own read of personalized_ad_enabled: unset counts as on");
     }
   }
 
