@@ -177,8 +177,6 @@ class PatchApplicationTest {
   @Test
   void everyFingerprintIsExercisedByAFixture() {
     Set<String> noFixture = Set.of(
-        // the bundled-asset copy of analytics code (assets/analytics_core*): the fixture downloads instead
-        "analytics.no-code-download/load-asset",
         // hosts that no fixture hard-codes (listed for real ROMs)
         "endpoints.telemetry-hosts/*");
     Set<String> seen = new TreeSet<>();

@@ -189,8 +189,10 @@ class PatchedBehaviourTest {
     for (Policy p : Policy.values()) {
       try (AndroidSandbox b = patched(f, p, true)) {
         b.secure("upload_log_pref", 1);
+        b.asset("analytics_core_2.7.9.apk", new byte[] {'P', 'K', 3, 4, 0, 0});
         Scenarios.notes(b);
-        assertEquals(List.of(), b.codeLoads(), p + ": downloaded analytics code is never loaded, even with consent");
+        assertEquals(List.of(), b.codeLoads(),
+            p + ": downloaded or bundled (assets) analytics code is never loaded, even with consent");
         assertTrue(b.network().sent(r -> r.url().contains("/api/checkupdate/")).isEmpty(), p + ": no update check");
         assertEquals(1, b.callStatic("com.miui.notes.b.a", "a", b.context(), "title", "text"), "Notes still saves");
       }

@@ -75,6 +75,15 @@ class UnpatchedTelemetryTest {
   }
 
   @Test
+  void analyticsClientLoadsAnalyticsCodeBundledInItsAssets() {
+    try (AndroidSandbox b = Scenarios.sandbox("com.miui.notes", TelemetryFixtures.analyticsClientApp().dex(), framework())) {
+      b.asset("analytics_core_2.7.9.apk", new byte[] {'P', 'K', 3, 4, 0, 0});
+      Scenarios.notes(b);
+      assertTrue(b.codeLoads().stream().anyMatch(p -> p.endsWith("asset_analytics.apk")), b.codeLoads().toString());
+    }
+  }
+
+  @Test
   void analyticsClientHandsEventsToAnalyticsCoreWhichUploadsThem() {
     try (AndroidSandbox core = Scenarios.sandbox("com.miui.analytics", TelemetryFixtures.analyticsCore().dex(), framework());
         AndroidSandbox app = Scenarios.sandbox("com.miui.notes", TelemetryFixtures.analyticsClientApp().dex(), framework())) {
