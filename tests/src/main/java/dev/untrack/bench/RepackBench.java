@@ -94,6 +94,7 @@ public final class RepackBench {
         System.out.printf(Locale.ROOT, "anchor gzip -dc | gzip -6: %6.2f s (repack %.1fx)%n", regzip, repack / regzip);
       }
       System.out.printf(Locale.ROOT, "peak heap during repack: %d MiB%n", peakHeap() >> 20);
+      System.out.println("output sha256: " + sha256(dir.resolve("out." + fmt)));
       r.notes().forEach(n -> System.out.println("  " + n));
     } finally {
       try (var w = Files.walk(dir)) {
@@ -117,6 +118,19 @@ public final class RepackBench {
       }
     }
     return p;
+  }
+
+  /** To check that a faster repack still writes the same bytes. */
+  private static String sha256(Path p) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[1 << 20];
+    try (var in = Files.newInputStream(p)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
 
   private static void resetPeaks() {

@@ -9,7 +9,9 @@ import dev.untrack.rom.io.ByteSource;
 import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.rom.lp.SuperLayout;
 import dev.untrack.rom.sparse.FastbootSplit;
+import dev.untrack.rom.sparse.ImageRegion;
 import dev.untrack.rom.sparse.SparseImage;
+import dev.untrack.rom.sparse.SparsePlan;
 import dev.untrack.rom.sparse.SparseWriter;
 import dev.untrack.rom.tar.CrcList;
 import dev.untrack.rom.tar.FastbootPackage;
@@ -17,6 +19,7 @@ import dev.untrack.rom.tar.SparseCrcList;
 import dev.untrack.rom.zip.ZipArchive;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -71,6 +74,8 @@ final class FastbootRepacker implements Repacker {
     }
     Map<String, Replacement> replaced = new LinkedHashMap<>();
     List<Path> temps = new ArrayList<>();
+    List<Closeable> open = new ArrayList<>(); // what streamed replacements read from, until the container is written
+    boolean stream = pkg.format() == FastbootPackage.Format.TAR || pkg.format() == FastbootPackage.Format.TGZ;
     try {
       for (Partition top : fw.partitions()) {
         if (top.isLogical() || (!direct.containsKey(top.name()) && !logicalByParent.containsKey(top.name()))) {
@@ -80,15 +85,15 @@ final class FastbootRepacker implements Repacker {
         boolean sparse = top.origin().endsWith(" (sparse)");
         if (direct.containsKey(top.name())) {
           Path img = direct.get(top.name());
-          try (FileByteSource src = FileByteSource.open(img)) {
-            notes.add(String.join(" + ", members) + ": " + RepackSupport.sizeChange(top.name(), top.size(), src.size()));
-            writeImage(pkg, members, sparse, src, null, img, work, replaced, temps, notes);
-          }
+          FileByteSource src = FileByteSource.open(img);
+          open.add(src);
+          notes.add(String.join(" + ", members) + ": " + RepackSupport.sizeChange(top.name(), top.size(), src.size()));
+          writeImage(pkg, members, sparse, stream, src, null, img, work, replaced, temps, notes);
         } else {
-          try (SuperRebuild sup = SuperRebuild.of(top.content(), String.join(" + ", members),
-              logicalByParent.get(top.name()), notes)) {
-            writeImage(pkg, members, sparse, sup.image(), sup.layout(), null, work, replaced, temps, notes);
-          }
+          SuperRebuild sup = SuperRebuild.of(top.content(), String.join(" + ", members),
+              logicalByParent.get(top.name()), notes);
+          open.add(sup);
+          writeImage(pkg, members, sparse, stream, sup.image(), sup.layout(), null, work, replaced, temps, notes);
         }
       }
       regenerateCrcLists(pkg, replaced, notes);
@@ -105,6 +110,9 @@ final class FastbootRepacker implements Repacker {
       for (Path t : temps) {
         Files.deleteIfExists(t);
       }
+      for (Closeable c : open) {
+        c.close();
+      }
     }
     return new RepackResult(notes);
   }
@@ -118,10 +126,14 @@ final class FastbootRepacker implements Repacker {
     return Arrays.asList(o.split(" \\+ "));
   }
 
-  /** Writes {@code image} in the form the original members had; records the new members in {@code replaced}. */
-  private static void writeImage(FastbootPackage pkg, List<String> members, boolean sparse, ByteSource image,
-      SuperLayout layout, Path imageFile, Path work, Map<String, Replacement> replaced, List<Path> temps, List<String> notes)
-      throws IOException {
+  /**
+   * Writes {@code image} in the form the original members had; records the new members in {@code replaced}. With
+   * {@code stream} (a tar being rewritten) a single sparse member is only planned here, its size and CRCs known in
+   * advance, and written straight into the archive later: no temporary copy.
+   */
+  private static void writeImage(FastbootPackage pkg, List<String> members, boolean sparse, boolean stream,
+      ByteSource image, SuperLayout layout, Path imageFile, Path work, Map<String, Replacement> replaced,
+      List<Path> temps, List<String> notes) throws IOException {
     if (!sparse) {
       if (imageFile != null) {
         replaced.put(members.get(0), Replacement.file(imageFile));
@@ -136,6 +148,15 @@ final class FastbootRepacker implements Repacker {
       return;
     }
     int blockSize = SparseImage.open(pkg.open(pkg.file(members.get(0)).orElseThrow())).blockSize();
+    if (stream && members.size() == 1) {
+      SparseWriter.Options options = ImageRepacker.sparseOptions(blockSize);
+      SparsePlan plan = layout != null
+          ? SparseWriter.plan(layout.regions(), layout.deviceSize(), options) // free space as DONT_CARE
+          : SparseWriter.plan(List.of(ImageRegion.data(0, image)), image.size(), options);
+      replaced.put(members.get(0), Replacement.sparse(plan, layout != null ? layout.asImage() : image));
+      notes.add(members.get(0) + " re-sparsed");
+      return;
+    }
     Path whole = RepackSupport.tempFile(work, "sparse");
     temps.add(whole);
     try (FileChannel ch = FileChannel.open(whole, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -208,7 +229,10 @@ final class FastbootRepacker implements Repacker {
       int changed = 0;
       for (CrcList.Entry e : crc.get().entries()) {
         Replacement rep = replaced.get("images/" + e.partition() + ".img");
-        if (rep != null) {
+        if (rep != null && rep.plan() != null) {
+          entries.add(new CrcList.Entry(e.partition(), rep.plan().fileCrc32()));
+          changed++;
+        } else if (rep != null) {
           try (ByteSource s = rep.open(e.partition())) {
             entries.add(new CrcList.Entry(e.partition(), RepackSupport.crc32(s)));
           }
@@ -233,10 +257,15 @@ final class FastbootRepacker implements Repacker {
         Replacement rep = replaced.get(member);
         if (rep != null) {
           long maxDownload = maxDownloadSize(pkg, member, e);
-          try (ByteSource s = rep.open(e.partition())) {
-            List<Long> crcs = FastbootSplit.partCrcs(SparseImage.open(s), maxDownload);
-            entries.add(new SparseCrcList.Entry(e.partition(), crcs.size(), crcs, false));
+          List<Long> crcs;
+          if (rep.plan() != null) {
+            crcs = rep.plan().partCrcs(rep.image(), maxDownload);
+          } else {
+            try (ByteSource s = rep.open(e.partition())) {
+              crcs = FastbootSplit.partCrcs(SparseImage.open(s), maxDownload);
+            }
           }
+          entries.add(new SparseCrcList.Entry(e.partition(), crcs.size(), crcs, false));
           if (maxDownload != FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE) {
             sizes.add(e.partition() + ": " + (maxDownload >> 20) + " MiB");
           }

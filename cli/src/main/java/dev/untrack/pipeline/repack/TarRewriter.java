@@ -94,10 +94,16 @@ final class TarRewriter {
           setSize(h, newSize);
           out.write(pending.toByteArray());
           out.write(h);
-          try (ByteSource s = rep.open(path); InputStream data = s.openStream()) {
-            long n = data.transferTo(out);
-            if (n != newSize) {
-              throw new IOException(path + ": replacement changed size while being copied");
+          if (rep.plan() != null) {
+            if (rep.plan().writeTo(rep.image(), out) != newSize) {
+              throw new IllegalStateException(path + ": sparse image written with another size than planned");
+            }
+          } else {
+            try (ByteSource s = rep.open(path); InputStream data = s.openStream()) {
+              long n = data.transferTo(out);
+              if (n != newSize) {
+                throw new IOException(path + ": replacement changed size while being copied");
+              }
             }
           }
           out.write(new byte[(int) ((BLOCK - newSize % BLOCK) % BLOCK)]);

@@ -11,7 +11,7 @@ import java.nio.channels.SeekableByteChannel;
  * Writes sparse chunks to a channel through a buffer and, at the end, the file header (whose chunk count is
  * only known then) at the position the file started.
  */
-final class ChunkOutput {
+final class ChunkOutput implements ChunkSink {
   private final SeekableByteChannel out;
   private final long base;
   private final int blockSize;
@@ -27,25 +27,30 @@ final class ChunkOutput {
     buf.put(new byte[SparseFormat.FILE_HEADER_SIZE]);
   }
 
-  long blocks() {
+  @Override
+  public long blocks() {
     return blocks;
   }
 
-  int chunks() {
+  @Override
+  public int chunks() {
     return chunks;
   }
 
-  void dontCare(long n) throws IOException {
+  @Override
+  public void dontCare(long n) throws IOException {
     header(SparseFormat.CHUNK_DONT_CARE, n, 0);
   }
 
-  void fill(long n, int value) throws IOException {
+  @Override
+  public void fill(long n, int value) throws IOException {
     header(SparseFormat.CHUNK_FILL, n, 4);
     buf.putInt(value);
   }
 
   /** A RAW chunk of {@code n} blocks whose bytes are {@code data[from, from + len)} then zeros up to n blocks. */
-  void raw(long n, byte[] data, int from, int len) throws IOException {
+  @Override
+  public void raw(long n, byte[] data, int from, int len) throws IOException {
     long bytes = n * blockSize;
     header(SparseFormat.CHUNK_RAW, n, bytes);
     put(data, from, len);
@@ -73,7 +78,8 @@ final class ChunkOutput {
     }
   }
 
-  void crc(int value) throws IOException {
+  @Override
+  public void crc(int value) throws IOException {
     header(SparseFormat.CHUNK_CRC32, 0, 4);
     buf.putInt(value);
   }
@@ -125,7 +131,8 @@ final class ChunkOutput {
   }
 
   /** Writes what is buffered and then the header; returns the total file length. */
-  long finish() throws IOException {
+  @Override
+  public long finish() throws IOException {
     drain();
     long end = out.position();
     ByteBuffer h = ByteBuffer.allocate(SparseFormat.FILE_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);

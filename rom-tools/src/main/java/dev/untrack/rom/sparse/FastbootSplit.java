@@ -51,13 +51,24 @@ public final class FastbootSplit {
 
   /** The parts fastboot makes of {@code image} for {@code maxDownloadSize}, with their CRCs. */
   public static List<Part> plan(SparseImage image, long maxDownloadSize) throws IOException {
-    int bs = image.blockSize();
+    return plan(image.blockSize(), image.totalBlocks(), image.dataChunks(), image.sources(), maxDownloadSize,
+        (start, blocks) -> -1);
+  }
+
+  /** The CRC-32 of a RAW chunk's data when it is already known, else -1. */
+  interface KnownCrc {
+    long of(long startBlock, long blocks);
+  }
+
+  /** {@link #plan(SparseImage, long)} over a chunk list ({@link SparsePlan} gives one before the file exists). */
+  static List<Part> plan(int bs, long totalBlocks, List<SparseImage.Chunk> chunks, List<ByteSource> sources,
+      long maxDownloadSize, KnownCrc known) throws IOException {
     if (maxDownloadSize > 0xffffffffL || maxDownloadSize < OVERHEAD + 3L * CHUNK + 2L * bs) {
       throw new IllegalArgumentException("max-download-size " + maxDownloadSize + " out of range for blocks of " + bs);
     }
-    List<Piece> runs = backedBlocks(image);
+    List<Piece> runs = backedBlocks(chunks, bs);
     List<List<Piece>> groups = new ArrayList<>();
-    if (sparseLength(runs, image) <= maxDownloadSize) {
+    if (sparseLength(runs, bs, totalBlocks) <= maxDownloadSize) {
       groups.add(runs);
     } else {
       int next = 0;
@@ -72,15 +83,24 @@ public final class FastbootSplit {
     }
     List<Part> parts = new ArrayList<>();
     for (List<Piece> g : groups) {
-      parts.add(new Part(parts.size(), List.copyOf(g), sparseLength(g, image), crc(image, g)));
+      parts.add(new Part(parts.size(), List.copyOf(g), sparseLength(g, bs, totalBlocks), crc(bs, sources, g, known)));
     }
     return parts;
   }
 
   /** Just the CRCs, in part order, as {@code sparsecrclist.txt} lists them. */
   public static List<Long> partCrcs(SparseImage image, long maxDownloadSize) throws IOException {
+    return crcsOf(plan(image, maxDownloadSize));
+  }
+
+  static List<Long> partCrcs(int bs, long totalBlocks, List<SparseImage.Chunk> chunks, List<ByteSource> sources,
+      long maxDownloadSize, KnownCrc known) throws IOException {
+    return crcsOf(plan(bs, totalBlocks, chunks, sources, maxDownloadSize, known));
+  }
+
+  private static List<Long> crcsOf(List<Part> parts) {
     List<Long> out = new ArrayList<>();
-    for (Part p : plan(image, maxDownloadSize)) {
+    for (Part p : parts) {
       out.add(p.crc32());
     }
     return out;
@@ -109,10 +129,9 @@ public final class FastbootSplit {
   }
 
   /** What {@code sparse_file_import} makes of the chunks: RAW chunks stay separate, equal FILLs merge. */
-  private static List<Piece> backedBlocks(SparseImage image) {
+  private static List<Piece> backedBlocks(List<SparseImage.Chunk> chunks, long bs) {
     List<Piece> runs = new ArrayList<>();
-    long bs = image.blockSize();
-    for (SparseImage.Chunk c : image.dataChunks()) {
+    for (SparseImage.Chunk c : chunks) {
       if (!runs.isEmpty() && c.type() == SparseImage.ChunkType.FILL) {
         Piece last = runs.get(runs.size() - 1);
         if (last.type() == SparseImage.ChunkType.FILL && last.fillValue() == c.fillValue()
@@ -172,26 +191,25 @@ public final class FastbootSplit {
     return CHUNK + (p.type() == SparseImage.ChunkType.RAW ? p.blocks() * bs : 4);
   }
 
-  private static long sparseLength(List<Piece> runs, SparseImage image) {
+  private static long sparseLength(List<Piece> runs, int bs, long totalBlocks) {
     long len = HDR;
     long block = 0;
     for (Piece p : runs) {
       if (p.startBlock() > block) {
         len += CHUNK;
       }
-      len += chunkBytes(p, image.blockSize());
+      len += chunkBytes(p, bs);
       block = p.endBlock();
     }
-    if (block < image.totalBlocks()) {
+    if (block < totalBlocks) {
       len += CHUNK;
     }
     return len;
   }
 
-  private static long crc(SparseImage image, List<Piece> pieces) throws IOException {
+  private static long crc(int bs, List<ByteSource> sources, List<Piece> pieces, KnownCrc known) throws IOException {
     long v = 0;
     byte[] buf = new byte[1 << 16];
-    int bs = image.blockSize();
     for (Piece p : pieces) {
       long len = p.blocks() * bs;
       CRC32 crc = new CRC32();
@@ -202,8 +220,10 @@ public final class FastbootSplit {
         }
         crc.update(b.array());
         v = Crc32Math.combine(v, Crc32Math.repeat(crc.getValue(), bs, p.blocks()), len);
+      } else if (known.of(p.startBlock(), p.blocks()) >= 0) {
+        v = Crc32Math.combine(v, known.of(p.startBlock(), p.blocks()), len);
       } else {
-        ByteSource s = image.sources().get(p.source());
+        ByteSource s = sources.get(p.source());
         long at = p.fileOffset();
         long left = len;
         while (left > 0) {

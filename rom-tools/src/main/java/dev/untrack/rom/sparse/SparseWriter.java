@@ -58,7 +58,7 @@ public final class SparseWriter {
    */
   public static Result write(List<ImageRegion> regions, long imageSize, SeekableByteChannel out, Options options)
       throws IOException {
-    return new Run(sorted(regions, imageSize), imageSize, out, options).run();
+    return new Run(sorted(regions, imageSize), imageSize, new ChunkOutput(out, options.blockSize()), options).run();
   }
 
   /**
@@ -77,6 +77,16 @@ public final class SparseWriter {
       out.commit();
       return r;
     }
+  }
+
+  /**
+   * Decides the chunks {@link #write(List, long, SeekableByteChannel, Options)} would write, without writing
+   * them: one pass over the regions, keeping only the chunk list and the CRCs of the RAW chunks.
+   */
+  public static SparsePlan plan(List<ImageRegion> regions, long imageSize, Options options) throws IOException {
+    SparsePlan.Recorder rec = new SparsePlan.Recorder(options.blockSize());
+    new Run(sorted(regions, imageSize), imageSize, rec, options).run();
+    return rec.plan(imageSize);
   }
 
   /** The RAW and FILL chunks of {@code image} as regions (RAW as slices of the sparse file). */
@@ -125,7 +135,7 @@ public final class SparseWriter {
     private final int bs;
     private final long totalBlocks;
     private final Options options;
-    private final ChunkOutput out;
+    private final ChunkSink out;
     private final int windowBlocks;
     private final byte[] window;
     private final boolean[] touched;
@@ -139,7 +149,7 @@ public final class SparseWriter {
     private int runFill;
     private int rawFrom; // first window block of a pending RAW run
 
-    Run(List<ImageRegion> regions, long imageSize, SeekableByteChannel channel, Options options) throws IOException {
+    Run(List<ImageRegion> regions, long imageSize, ChunkSink out, Options options) {
       this.regions = regions;
       this.bs = options.blockSize();
       this.totalBlocks = (imageSize + bs - 1) / bs;
@@ -147,7 +157,7 @@ public final class SparseWriter {
         throw new IllegalArgumentException("image of " + imageSize + " bytes has more than 2^32 blocks");
       }
       this.options = options;
-      this.out = new ChunkOutput(channel, bs);
+      this.out = out;
       this.windowBlocks = Math.max(1, WINDOW_BLOCKS_BYTES / bs);
       this.window = new byte[windowBlocks * bs];
       this.touched = new boolean[windowBlocks];
