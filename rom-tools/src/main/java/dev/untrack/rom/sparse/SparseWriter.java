@@ -3,7 +3,8 @@ package dev.untrack.rom.sparse;
 import dev.untrack.rom.io.AtomicOutput;
 import dev.untrack.rom.io.ByteSource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
@@ -124,6 +125,9 @@ public final class SparseWriter {
     return list;
   }
 
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** One write: the window loop and the pending run. */
   private static final class Run {
     private static final int NONE = 0;
@@ -205,8 +209,8 @@ public final class SparseWriter {
     private void load(long firstBlock, int n) throws IOException {
       long wStart = firstBlock * bs;
       long wEnd = wStart + (long) n * bs;
-      java.util.Arrays.fill(window, 0, n * bs, (byte) 0);
       java.util.Arrays.fill(touched, 0, n, false);
+      int set = 0; // window bytes before this are written; only the gaps between regions are zeroed
       while (cursor < regions.size() && regions.get(cursor).end() <= wStart) {
         cursor++;
       }
@@ -219,6 +223,10 @@ public final class SparseWriter {
         long to = Math.min(r.end(), wEnd);
         int at = (int) (from - wStart);
         int len = (int) (to - from);
+        if (at > set) {
+          java.util.Arrays.fill(window, set, at, (byte) 0);
+        }
+        set = at + len;
         if (r.kind() == ImageRegion.Kind.DATA) {
           r.data().readFully(from - r.offset(), window, at, len);
         } else {
@@ -231,6 +239,9 @@ public final class SparseWriter {
           touched[b] = true;
         }
       }
+      if (set < n * bs) {
+        java.util.Arrays.fill(window, set, n * bs, (byte) 0);
+      }
     }
 
     private void classify(long firstBlock, int k) throws IOException {
@@ -241,11 +252,12 @@ public final class SparseWriter {
         type = DC;
       } else {
         int at = k * bs;
-        ByteBuffer b = ByteBuffer.wrap(window, at, bs).order(ByteOrder.LITTLE_ENDIAN);
-        value = b.getInt(at);
+        value = (int) INT_LE.get(window, at);
+        // all 32-bit words equal: compared 8 bytes at a time (the block size is a multiple of 512)
+        long pair = (value & 0xffffffffL) | ((long) value << 32);
         boolean uniform = true;
-        for (int j = at + 4; j < at + bs; j += 4) {
-          if (b.getInt(j) != value) {
+        for (int j = at; j < at + bs; j += 8) {
+          if ((long) LONG_LE.get(window, j) != pair) {
             uniform = false;
             break;
           }
