@@ -192,7 +192,8 @@ public final class TarArchive implements Closeable {
    */
   private void scan(List<Entry> out, Predicate<Entry> spoolNow, Set<String> stopAfter) throws IOException {
     String file = source.name();
-    Counting counting = new Counting(source.openStream());
+    PassOver plain = gzip ? null : new PassOver(source);
+    Counting counting = new Counting(gzip ? source.openStream() : plain);
     InputStream raw = counting;
     Set<String> seen = new java.util.HashSet<>();
     long inMemory = 0;
@@ -202,9 +203,14 @@ public final class TarArchive implements Closeable {
         Counting tarBytes = new Counting(in);
         TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes)) {
       long headerAt = 0;
+      long passOverTo = -1; // end of the data of the plain tar member just listed
       while (true) {
         TarArchiveEntry te;
         try {
+          if (passOverTo > tarBytes.count) {
+            plain.passOver(passOverTo - tarBytes.count);
+          }
+          passOverTo = -1;
           te = tar.getNextEntry();
         } catch (IOException | IllegalArgumentException e) {
           if (e instanceof RomFormatException r) {
@@ -235,6 +241,9 @@ public final class TarArchive implements Closeable {
             }
             dataOffsets.put(e.name(), dataAt);
           }
+        }
+        if (!gzip && e.isFile() && !te.isSparse()) {
+          passOverTo = dataAt + te.getSize();
         }
         if (!gzip || !e.isFile()) {
           continue;
@@ -322,6 +331,59 @@ public final class TarArchive implements Closeable {
       sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
     }
     return sb.toString();
+  }
+
+  /**
+   * A plain tar's bytes from its source. The parser skips a member's data by reading it; the bytes it is told
+   * to {@link #passOver} are only counted, not read, so listing a plain tar reads its headers only.
+   */
+  private static final class PassOver extends InputStream {
+    private final ByteSource source;
+    private long pos;
+    private long passOverUntil;
+
+    PassOver(ByteSource source) {
+      this.source = source;
+    }
+
+    /** The next {@code n} bytes are discarded by the reader: their content is never looked at. */
+    void passOver(long n) {
+      passOverUntil = pos + n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] b = new byte[1];
+      return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos < passOverUntil) {
+        int k = (int) Math.min(len, passOverUntil - pos);
+        pos += k;
+        return k;
+      }
+      long left = source.size() - pos;
+      if (left <= 0) {
+        return -1;
+      }
+      int n = source.read(pos, java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
+      if (n > 0) {
+        pos += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, source.size() - pos));
+      pos += k;
+      return k;
+    }
   }
 
   /** Counts bytes passing through (skips included). */
