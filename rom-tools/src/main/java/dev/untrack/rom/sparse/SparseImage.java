@@ -540,12 +540,26 @@ public final class SparseImage implements ByteSource {
         dst.put((byte) (v >>> (8 * phase)));
         phase = (phase + 1) & 3;
       }
-      ByteOrder order = dst.order();
-      dst.order(ByteOrder.LITTLE_ENDIAN);
-      while (dst.remaining() >= 4) {
-        dst.putInt(v);
+      if (dst.hasArray() && dst.remaining() >= 4) {
+        // the pattern once, then copied in doubling runs: a FILL chunk expands at memory speed
+        byte[] a = dst.array();
+        int from = dst.arrayOffset() + dst.position();
+        int len = dst.remaining() & ~3;
+        for (int j = 0; j < 4; j++) {
+          a[from + j] = (byte) (v >>> (8 * j));
+        }
+        for (int done = 4; done < len; done += Math.min(done, len - done)) {
+          System.arraycopy(a, from, a, from + done, Math.min(done, len - done));
+        }
+        dst.position(dst.position() + len);
+      } else {
+        ByteOrder order = dst.order();
+        dst.order(ByteOrder.LITTLE_ENDIAN);
+        while (dst.remaining() >= 4) {
+          dst.putInt(v);
+        }
+        dst.order(order);
       }
-      dst.order(order);
       int k = 0;
       while (dst.hasRemaining()) {
         dst.put((byte) (v >>> (8 * k++)));
