@@ -23,10 +23,23 @@ import java.util.function.UnaryOperator;
  * @param gated gated call sites in the output
  * @param neutralized neutralized call sites in the output
  * @param appsWithLive output apps that still have a live call site
+ * @param liveSites the live call sites left ({@code app: caller -> target})
  * @param unexpected changes the checker found outside the patched apps ({@code path: reason})
  */
 public record CheckerVerdict(int apps, long liveBefore, long live, long gated, long neutralized, int appsWithLive,
-    java.util.List<String> unexpected) {
+    java.util.List<String> liveSites, java.util.List<String> unexpected) {
+
+  private static java.util.List<String> liveSites(ScanReport r) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (dev.untrack.checker.report.AppReport a : r.apps()) {
+      for (dev.untrack.checker.report.CallSite c : a.callSites()) {
+        if ("live".equals(c.status())) {
+          out.add(a.path() + ": " + c.callerClass() + "->" + c.callerMethod() + " -> " + c.target());
+        }
+      }
+    }
+    return out;
+  }
 
   static CheckerVerdict run(Firmware inputFw, FirmwareFiles input, Path output, Path workDir, int threads)
       throws IOException {
@@ -43,7 +56,7 @@ public record CheckerVerdict(int apps, long liveBefore, long live, long gated, l
       ScanSummary s = after.summary();
       Comparison c = after.comparison();
       return new CheckerVerdict(s.apps(), c.liveBefore(), s.live(), s.gated(), s.neutralized(),
-          s.appsWithLiveCallSites(),
+          s.appsWithLiveCallSites(), liveSites(after),
           c.unexpected().stream().map(u -> u.path() + ": " + u.reason()).toList());
     }
   }

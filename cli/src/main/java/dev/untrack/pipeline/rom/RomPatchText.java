@@ -39,6 +39,7 @@ public final class RomPatchText {
       out.add("checker: live call sites: " + c.live() + " (input: " + c.liveBefore() + "), gated " + c.gated()
           + ", neutralized " + c.neutralized() + ", apps " + c.apps()
           + (c.unexpected().isEmpty() ? "" : ", unexpected changes: " + c.unexpected().size()));
+      c.liveSites().forEach(l -> out.add("  live: " + l));
       c.unexpected().forEach(u -> out.add("  unexpected: " + u));
     }
     r.warnings().forEach(w -> out.add("WARNING: " + w));
