@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "  6  output could not be written (nothing is left behind)",
       " 70  internal error (a bug: rerun with --verbose and report it)"
     },
-    subcommands = {InspectCommand.class, UnpackCommand.class, PatchCommand.class, PatchesCommand.class,
+    subcommands = {DemoCommand.class, InspectCommand.class, UnpackCommand.class, PatchCommand.class, PatchesCommand.class,
         ScanCommand.class, KeysCommand.class})
 public final class UntrackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -47,8 +47,59 @@ public final class SmaliAssembler {
    */
   public static ClassDef assembleClass(String text, int apiLevel, IntFunction<SourcePos> where)
       throws PatchSyntaxException {
-    List<Problem> problems = new ArrayList<>();
     DexBuilder builder = new DexBuilder(Opcodes.forApi(apiLevel));
+    try {
+      walk(text, apiLevel, builder, where);
+      MemoryDataStore store = new MemoryDataStore();
+      builder.writeTo(store);
+      DexBackedDexFile dex = new DexBackedDexFile(Opcodes.forApi(apiLevel), store.getData());
+      List<ClassDef> classes = new ArrayList<>();
+      for (ClassDef c : dex.getClasses()) {
+        classes.add(ImmutableClassDef.of(c));
+      }
+      if (classes.size() != 1) {
+        throw new PatchSyntaxException(where.apply(1).at(1), "expected exactly one class, found " + classes.size());
+      }
+      return classes.get(0);
+    } catch (IOException | RuntimeException e) {
+      throw doesNotAssemble(e, where);
+    }
+  }
+
+  /**
+   * Assembles several classes (one smali text each) into one dex file. dexlib2 orders pools and classes itself,
+   * so the same texts give the same bytes.
+   *
+   * @param where maps (text index, 1-based line) to a position for errors
+   */
+  public static byte[] assembleDex(List<String> texts, int apiLevel,
+      java.util.function.BiFunction<Integer, Integer, SourcePos> where) throws PatchSyntaxException {
+    DexBuilder builder = new DexBuilder(Opcodes.forApi(apiLevel));
+    int i = 0;
+    try {
+      for (; i < texts.size(); i++) {
+        int index = i;
+        walk(texts.get(i), apiLevel, builder, line -> where.apply(index, line));
+      }
+      MemoryDataStore store = new MemoryDataStore();
+      builder.writeTo(store);
+      return store.getData();
+    } catch (IOException | RuntimeException e) {
+      int index = Math.min(i, texts.size() - 1);
+      throw doesNotAssemble(e, line -> where.apply(index, line));
+    }
+  }
+
+  private static PatchSyntaxException doesNotAssemble(Exception e, IntFunction<SourcePos> where) {
+    // dexlib2 reports bad code (undefined labels, out-of-range values) with runtime exceptions while writing.
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new PatchSyntaxException(where.apply(1).at(1), "smali does not assemble: " + msg.replace('\n', ' '));
+  }
+
+  /** Lexes, parses and walks one class into {@code builder}; collects every problem and throws the first. */
+  private static void walk(String text, int apiLevel, DexBuilder builder, IntFunction<SourcePos> where)
+      throws PatchSyntaxException {
+    List<Problem> problems = new ArrayList<>();
     try {
       smaliFlexLexer lexer = new smaliFlexLexer(new StringReader(text), apiLevel);
       lexer.setSuppressErrors(true);
@@ -86,24 +137,9 @@ public final class SmaliAssembler {
       if (!problems.isEmpty() || walker.getNumberOfSyntaxErrors() > 0) {
         throw first(problems, where, "smali error");
       }
-      MemoryDataStore store = new MemoryDataStore();
-      builder.writeTo(store);
-      DexBackedDexFile dex = new DexBackedDexFile(Opcodes.forApi(apiLevel), store.getData());
-      List<ClassDef> classes = new ArrayList<>();
-      for (ClassDef c : dex.getClasses()) {
-        classes.add(ImmutableClassDef.of(c));
-      }
-      if (classes.size() != 1) {
-        throw new PatchSyntaxException(where.apply(1).at(1), "expected exactly one class, found " + classes.size());
-      }
-      return classes.get(0);
     } catch (RecognitionException e) {
       throw new PatchSyntaxException(where.apply(Math.max(1, e.line)).at(e.charPositionInLine + 1),
           "smali error: " + e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      // dexlib2 reports bad code (undefined labels, out-of-range values) with runtime exceptions while writing.
-      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new PatchSyntaxException(where.apply(1).at(1), "smali does not assemble: " + msg.replace('\n', ' '));
     }
   }
 

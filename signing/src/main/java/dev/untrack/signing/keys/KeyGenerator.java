@@ -44,6 +44,14 @@ public final class KeyGenerator {
   private KeyGenerator() {}
 
   public static SigningKey generate(KeyGenOptions options) throws SigningException {
+    return generate(options, null);
+  }
+
+  /**
+   * As {@link #generate(KeyGenOptions)}, drawing the key from {@code random} (null: the JDK default). A seeded
+   * generator gives the same key every time: only for throw-away keys such as the demo's.
+   */
+  public static SigningKey generate(KeyGenOptions options, SecureRandom random) throws SigningException {
     X500Name dn;
     try {
       // the JDK's parser, so the DN is encoded the way keytool would encode it (most significant RDN first)
@@ -54,7 +62,12 @@ public final class KeyGenerator {
     }
     try {
       KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA");
-      kpg.initialize(new RSAKeyGenParameterSpec(options.bits(), RSAKeyGenParameterSpec.F4));
+      RSAKeyGenParameterSpec spec = new RSAKeyGenParameterSpec(options.bits(), RSAKeyGenParameterSpec.F4);
+      if (random == null) {
+        kpg.initialize(spec);
+      } else {
+        kpg.initialize(spec, random);
+      }
       KeyPair pair = kpg.generateKeyPair();
       SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded());
       BigInteger serial = options.deterministicSerial() ? serialFrom(pair.getPublic().getEncoded()) : randomSerial();
