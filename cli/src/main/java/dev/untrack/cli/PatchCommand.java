@@ -79,6 +79,11 @@ final class PatchCommand implements Callable<Integer> {
           + "password) instead of disabling verity; for devices that accept a user AVB key.")
   Path avbKey;
 
+  @Option(names = "--ota-key", paramLabel = "FILE",
+      description = "Firmware, OTA zips: sign payload.bin and the zip with this RSA key (.pk8 or keystore without "
+          + "password; untrack keys generate makes one). Stock recovery accepts only the vendor's key.")
+  Path otaKey;
+
   @Option(names = "--avb-flags", paramLabel = "FLAGS", defaultValue = "0x1",
       description = "Firmware without --avb-key: flags ORed into the top-level vbmeta: 0x1 (default, "
           + "HASHTREE_DISABLED, like fastboot --disable-verity) or 0x3 (also VERIFICATION_DISABLED; some "
@@ -135,7 +140,9 @@ final class PatchCommand implements Callable<Integer> {
     SingleAppPatch.KeySupplier keys = key.given() ? () -> key.load(System.console()) : null;
     SingleAppPatch.KeySupplier avb = avbKey == null ? null
         : () -> KeyLoader.load(new KeyLocation(avbKey, null, null, PasswordSource.none(), null));
-    RomPatchRequest request = new RomPatchRequest(input, output, set, policy, sign, keys, avb, flags(), !noHosts,
+    SingleAppPatch.KeySupplier ota = otaKey == null ? null
+        : () -> KeyLoader.load(new KeyLocation(otaKey, null, null, PasswordSource.none(), null));
+    RomPatchRequest request = new RomPatchRequest(input, output, set, policy, sign, keys, avb, ota, flags(), !noHosts,
         mtime, sizes(), Runtime.getRuntime().availableProcessors());
     RomPatchReport report = RomPatch.run(request, TerminalProgress.forHumans(json));
     PrintWriter out = spec.commandLine().getOut();

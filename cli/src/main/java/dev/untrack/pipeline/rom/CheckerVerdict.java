@@ -48,7 +48,8 @@ public record CheckerVerdict(int apps, long liveBefore, long live, long gated, l
     try (Firmware out = FirmwareReader.open(output, FirmwareReader.Options.in(workDir));
         FirmwareFiles files = FirmwareFiles.open(out)) {
       UnaryOperator<String> names = n -> n;
-      if (out.kind() == FirmwareKind.PARTITION_IMAGE && inputFw.partitions().size() == 1) {
+      if ((out.kind() == FirmwareKind.PARTITION_IMAGE || out.kind() == FirmwareKind.SPARSE_IMAGE)
+          && inputFw.partitions().size() == 1) {
         String inputName = inputFw.partitions().get(0).name();
         names = n -> inputName;
       }

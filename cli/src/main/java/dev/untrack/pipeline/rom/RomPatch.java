@@ -2,7 +2,8 @@ package dev.untrack.pipeline.rom;
 
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.SingleAppPatch;
-import dev.untrack.rom.RomFormatException;
+import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.rom.sparse.SparseImage;
 import dev.untrack.rom.firmware.AppFile;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareFiles;
@@ -54,13 +55,9 @@ public final class RomPatch {
       throw new IllegalArgumentException("the output must not be the input file: " + r.output());
     }
     FirmwareKind kind = FirmwareReader.detect(r.input());
-    ContainerOutput writer = ContainerOutput.forKind(kind);
-    if (writer == null) {
-      throw RomFormatException.unsupported(r.input().toString(), "firmware", 0, "writing a patched "
-          + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " is not supported yet; "
-          + "extract its partition images (untrack unpack) and patch them one by one");
-    }
     SigningKey avbKey = r.avbKey() == null ? null : r.avbKey().load();
+    SigningKey otaKey = r.otaKey() == null ? null : r.otaKey().load();
+    ContainerOutput writer = ContainerOutput.forKind(kind, isSparse(r.input()), otaKey);
     Path out = r.output().toAbsolutePath();
     Path workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
     try {
@@ -118,7 +115,7 @@ public final class RomPatch {
       progress.begin("writing " + r.output().getFileName(), -1);
       List<String> container;
       try {
-        container = writer.write(fw, changed, r.output());
+        container = writer.write(fw, changed, r.output(), workDir);
       } finally {
         progress.end();
       }
@@ -142,6 +139,15 @@ public final class RomPatch {
       } finally {
         progress.end();
       }
+    }
+  }
+
+  private static boolean isSparse(Path input) throws IOException {
+    if (!Files.isRegularFile(input)) {
+      return false;
+    }
+    try (FileByteSource s = FileByteSource.open(input)) {
+      return SparseImage.isSparse(s);
     }
   }
 
