@@ -1,5 +1,6 @@
 package dev.untrack.pipeline.rom;
 
+import dev.untrack.checker.input.FirmwareScanSource;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.SingleAppPatch;
 import dev.untrack.rom.io.FileByteSource;
@@ -29,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +81,7 @@ public final class RomPatch {
       Map<String, Path> changed = new LinkedHashMap<>();
       Map<String, AvbDescriptor.Hashtree> sealed = new LinkedHashMap<>();
       List<RomPatchReport.PartitionChange> partitions = new ArrayList<>();
+      Set<String> intended = new TreeSet<>();
       if (!r.patches().isEmpty()) {
         for (Map.Entry<String, FileSystemImage> e : files.filesystems().entrySet()) {
           String name = e.getKey();
@@ -93,6 +97,8 @@ public final class RomPatch {
           try {
             PartitionResult pr = editPartition(fw, files.partition(name), plan, r, avbKey, workDir);
             changed.put(name, pr.image());
+            plan.paths().forEach(x -> intended.add(name + ":" + x));
+            intended.add(name + ":" + FirmwareScanSource.ATTRIBUTES);
             sealed.put(name, pr.descriptor());
             partitions.add(pr.change());
           } finally {
@@ -109,6 +115,7 @@ public final class RomPatch {
             continue;
           }
           changed.put(name, vb.images().get(name));
+          intended.add(name + ":");
         }
         warnings.add(VbmetaAction.WARNING);
       }
@@ -135,7 +142,7 @@ public final class RomPatch {
           results.size(), unchanged, partitions, avb, container, warnings, changed.isEmpty(), null);
       progress.begin("checking " + r.output().getFileName(), -1);
       try {
-        return report.withChecker(CheckerVerdict.run(fw, files, r.output(), workDir, r.threads()));
+        return report.withChecker(CheckerVerdict.run(fw, r.output(), workDir, r.threads(), intended));
       } finally {
         progress.end();
       }

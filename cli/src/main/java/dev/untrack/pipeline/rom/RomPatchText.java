@@ -37,7 +37,7 @@ public final class RomPatchText {
     if (r.checker() != null) {
       CheckerVerdict c = r.checker();
       out.add("checker: live call sites: " + c.live() + " (input: " + c.liveBefore() + "), gated " + c.gated()
-          + ", neutralized " + c.neutralized() + ", apps " + c.apps()
+          + ", neutralized " + c.neutralized() + ", apps " + c.apps() + ", files changed as planned " + c.changed()
           + (c.unexpected().isEmpty() ? "" : ", unexpected changes: " + c.unexpected().size()));
       c.liveSites().forEach(l -> out.add("  live: " + l));
       c.unexpected().forEach(u -> out.add("  unexpected: " + u));
