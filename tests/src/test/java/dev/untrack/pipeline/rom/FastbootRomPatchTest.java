@@ -79,6 +79,31 @@ class FastbootRomPatchTest {
         .build(dir.resolve("rom.tgz"), FastbootPackageBuilder.Format.TGZ);
   }
 
+  @Test
+  void fullSuperGroupFailsWithTheMissingBytes() throws Exception {
+    byte[] fs = Files.readAllBytes(RomImages.erofs(dir.resolve("tight")));
+    Path sys = Files.write(dir.resolve("tight-system.raw"), fs);
+    Path prod = Files.write(dir.resolve("tight-product.raw"), product);
+    Path superSparse = dir.resolve("tight-super.img");
+    try (FileByteSource s = FileByteSource.open(sys); FileByteSource p = FileByteSource.open(prod)) {
+      SuperWriter.create(12L << 20, 65536, 3)
+          .group("main", fs.length + product.length + 8192)
+          .addPartition("system", "main", LpFormat.PARTITION_ATTR_READONLY, s)
+          .addPartition("product", "main", LpFormat.PARTITION_ATTR_READONLY, p)
+          .layout().writeSparseTo(superSparse, SparseWriter.Options.DEFAULT);
+    }
+    Path in = new FastbootPackageBuilder().root("dev_images_V1").image("super.img", superSparse)
+        .image("vbmeta.img", vbmeta).flashAllScript().build(dir.resolve("tight.tgz"),
+            FastbootPackageBuilder.Format.TGZ);
+    Path out = dir.resolve("tight-out.tgz");
+    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    assertEquals(6, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("system: the patched image does not fit the partition of "), r.err());
+    assertTrue(r.err().contains("(super group main maximum): "), r.err());
+    assertTrue(r.err().contains(" bytes missing"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
   static byte[] bytes(ByteSource s) throws Exception {
     return s.readFully(0, (int) s.size());
   }
