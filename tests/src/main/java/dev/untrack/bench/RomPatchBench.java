@@ -1,6 +1,11 @@
 package dev.untrack.bench;
 
 import dev.untrack.cli.Main;
+import dev.untrack.patcher.Policy;
+import dev.untrack.pipeline.PatchSets;
+import dev.untrack.pipeline.Progress;
+import dev.untrack.pipeline.rom.RomPatch;
+import dev.untrack.pipeline.rom.RomPatchRequest;
 import dev.untrack.testkit.Oracle;
 import dev.untrack.testkit.TelemetryFixtures;
 import java.io.ByteArrayOutputStream;
@@ -90,6 +95,10 @@ public final class RomPatchBench {
     }
     System.out.printf("%-44s %9.2f %13.1f %12.1f%n", "untrack patch (whole pipeline + checker)", best, peak / 1e6,
         Files.size(out) / 1e6);
+    Files.deleteIfExists(out);
+    PhaseTimes phases = new PhaseTimes();
+    RomPatch.run(RomPatchRequest.of(image, out, PatchSets.builtin().load(), Policy.BLOCK), phases);
+    phases.times.forEach((k, v) -> System.out.printf("  %-42s %9.2f%n", k, v));
     Oracle.run(work, Duration.ofMinutes(10), List.of("fsck.erofs", out.toString())).assertOk("fsck.erofs");
 
     Path extract = work.resolve("extract");
@@ -108,6 +117,28 @@ public final class RomPatchBench {
         .forEach(System.out::println);
     if (args.length < 2) {
       deleteTree(work);
+    }
+  }
+
+  /** Wall time per pipeline phase. */
+  static final class PhaseTimes implements Progress {
+    final java.util.LinkedHashMap<String, Double> times = new java.util.LinkedHashMap<>();
+    private String phase;
+    private long start;
+
+    @Override
+    public synchronized void begin(String name, long total) {
+      end();
+      phase = name.replaceAll(" \\S+\\.img$", " image");
+      start = System.nanoTime();
+    }
+
+    @Override
+    public synchronized void end() {
+      if (phase != null) {
+        times.merge(phase, (System.nanoTime() - start) / 1e9, Double::sum);
+        phase = null;
+      }
     }
   }
 
