@@ -105,7 +105,7 @@ final class PatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(input)) {
+    if (!Files.isRegularFile(input) && !Files.isDirectory(input)) {
       throw new UserException(ExitCode.BAD_INPUT, input + ": no such file");
     }
     if (SingleAppPatch.sameFile(input, output)) {

@@ -128,18 +128,20 @@ public final class RomPatch {
       }
       List<AppChange> listed = new ArrayList<>();
       int unchanged = 0;
+      java.util.TreeMap<String, Integer> unchangedBy = new java.util.TreeMap<>();
       for (AppPatchJob.Result x : results) {
         if (x.change().patched() || x.change().failed()) {
           listed.add(x.change());
         } else {
           unchanged++;
+          unchangedBy.merge(x.change().outcome(), 1, Integer::sum);
         }
       }
       if (r.patches().isEmpty()) {
         avb.add("no patches: nothing was changed");
       }
       RomPatchReport report = new RomPatchReport(r.input().toString(), r.output().toString(), kind.name(), listed,
-          results.size(), unchanged, partitions, avb, container, warnings, changed.isEmpty(), null);
+          results.size(), unchanged, unchangedBy, partitions, avb, container, warnings, changed.isEmpty(), null);
       progress.begin("checking " + r.output().getFileName(), -1);
       try {
         return report.withChecker(CheckerVerdict.run(fw, r.output(), workDir, r.threads(), intended));

@@ -21,6 +21,11 @@ public final class RomPatchText {
     long patched = r.apps().stream().filter(AppChange::patched).count();
     out.add("apps: " + r.appsScanned() + " scanned, " + patched + " patched, " + r.appsUnchanged()
         + " unchanged, " + r.failedApps() + " failed");
+    Integer odexed = r.unchangedBy().get("ODEXED");
+    if (odexed != null) {
+      out.add("  " + odexed + " odexed apps (no dex beside their oat/) could not be patched; the checker reports "
+          + "what they still do");
+    }
     for (RomPatchReport.PartitionChange p : r.partitions()) {
       out.add("partition " + p.name() + " (" + p.format() + "): " + p.inputSize() + " -> " + p.outputSize()
           + " bytes" + (p.limit().isEmpty() ? "" : ", limit " + p.limit()));

@@ -57,8 +57,10 @@ final class VbmetaAction {
     }
     Partition top = vbmetas.get("vbmeta");
     if (top == null) {
-      notes.add("no vbmeta image in the input: disable verity on the device yourself "
-          + "(fastboot --disable-verity flash vbmeta vbmeta.img from the same build)");
+      notes.add(key == null ? "no vbmeta image in the input: disable verity on the device yourself "
+          + "(fastboot --disable-verity flash vbmeta vbmeta.img from the same build)"
+          : "no vbmeta image in the input: the vbmeta that holds the changed partitions' hashtree descriptors "
+          + "must be re-signed with the same key (or verity disabled) before this boots");
       return new Result(images, notes);
     }
     if (key == null) {
