@@ -54,6 +54,21 @@ class PayloadRomPatchTest {
   }
 
   @Test
+  void otaKeySignsPayloadAndZip() throws Exception {
+    Path in = ota(Files.readAllBytes(RomImages.ext4(dir)));
+    dev.untrack.testkit.TestKeys.SigningKey k = dev.untrack.testkit.TestKeys.generate("ota");
+    Path pk8 = Files.write(dir.resolve("ota.pk8"), k.privateKey().getEncoded());
+    Path cert = Files.writeString(dir.resolve("ota.x509.pem"), "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(k.certificate().getEncoded())
+        + "\n-----END CERTIFICATE-----\n");
+    Path out = dir.resolve("signed.zip");
+    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString(), "--ota-key",
+        pk8.toString(), "--ota-cert", cert.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(dev.untrack.signing.ota.OtaZipVerifier.verify(out, List.of(k.certificate())).verifies(), r.out());
+  }
+
+  @Test
   void patchesTheExt4SystemInsidePayloadBin() throws Exception {
     Path in = ota(Files.readAllBytes(RomImages.ext4(dir)));
     byte[] before = Files.readAllBytes(in);
