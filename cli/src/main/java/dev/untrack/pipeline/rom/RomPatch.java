@@ -63,10 +63,24 @@ public final class RomPatch {
     ContainerOutput writer = ContainerOutput.forKind(kind, isSparse(r.input()), otaKey);
     Path out = r.output().toAbsolutePath();
     Path workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
+    // Ctrl-C: the temporary images go too (the output is atomic on its own)
+    Thread cleanup = new Thread(() -> {
+      try {
+        deleteTree(workDir);
+      } catch (IOException ignored) {
+        // the JVM is going away; nothing else to do
+      }
+    }, "rom-patch-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       return run(r, progress, kind, writer, avbKey, workDir);
     } finally {
       deleteTree(workDir);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException ignored) {
+        // already shutting down: the hook runs anyway
+      }
     }
   }
 

@@ -76,6 +76,18 @@ final class VbmetaAction {
           + Integer.toHexString(old.flags() | flags) + " (" + describe(flags) + "), signature left as it was");
       return new Result(images, notes);
     }
+    for (Partition p : vbmetas.values()) {
+      for (AvbDescriptor d : VbMeta.parse(read(p), p.origin()).descriptors()) {
+        for (Map.Entry<String, AvbDescriptor.Hashtree> e : sealed.entrySet()) {
+          if (e.getValue() == null && d instanceof AvbDescriptor.Hashtree h
+              && h.partitionName().equals(stripSlot(e.getKey()))) {
+            throw new RomPatchException(e.getKey() + ": changed, and " + p.name() + " holds its hashtree "
+                + "descriptor, but the partition has no AVB footer with a hashtree to recompute; re-signing would "
+                + "sign a stale root digest (leave out --avb-key to disable verity instead)");
+          }
+        }
+      }
+    }
     byte[] keyBlob = AvbPublicKey.encode((RSAPublicKey) key.publicKey());
     Map<String, String> resigned = new LinkedHashMap<>();
     List<String> placed = new ArrayList<>();
