@@ -83,6 +83,30 @@ class DemoTest {
   }
 
   @Test
+  void buildsInspectsAndScansTheFirmware() {
+    JsonObject rom = JsonParser.parseString(first.out()).getAsJsonObject().getAsJsonObject("rom");
+    assertTrue(Files.isRegularFile(out.resolve(rom.get("firmware").getAsString())), rom.toString());
+    String summary = rom.getAsJsonArray("summary").toString();
+    assertTrue(summary.contains("system_a:/system/app/Joyose/Joyose.apk"), summary);
+    assertTrue(summary.contains("product_a:/app/MintBrowser/MintBrowser.apk"), summary);
+    assertTrue(summary.contains("checker on the firmware: 13 live telemetry call sites"), summary);
+    if (rom.get("patched").isJsonNull()) {
+      // Until untrack patch ROM exists the demo says so instead of pretending.
+      assertTrue(rom.get("note").getAsString().contains("not in this build yet"), rom.toString());
+    } else {
+      assertTrue(Files.isRegularFile(out.resolve(rom.get("patched").getAsString())), rom.toString());
+    }
+  }
+
+  @Test
+  void appsOnlySkipsTheFirmware() {
+    Run r = untrack("demo", "-o", dir.resolve("apps-only").toString(), "--apps-only", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(JsonParser.parseString(r.out()).getAsJsonObject().get("rom").isJsonNull(), r.out());
+    assertFalse(Files.exists(dir.resolve("apps-only/firmware")));
+  }
+
+  @Test
   void textReportTellsTheStory() throws Exception {
     String text = Files.readString(out.resolve("report.txt"));
     assertTrue(text.contains("total live telemetry call sites: "), text);
