@@ -20,6 +20,9 @@ import dev.untrack.rom.zip.ZipArchive;
 import dev.untrack.rom.zip.ZipEntry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +41,8 @@ import java.util.regex.Pattern;
 final class AppScanner {
   private static final Pattern CLASSES_DEX = Pattern.compile("classes(\\d*)\\.dex");
   private static final int MAX_MANIFEST = 16 << 20;
+  /** Largest app copied out of an image to verify its signature (apksig reads files). */
+  private static final long MAX_SIGNATURE_SPOOL = 2L << 30;
   private static final Set<String> NULL_ADDRESSES = Set.of("0.0.0.0", "127.0.0.1", "::", "::1", "0:0:0:0:0:0:0:0",
       "0:0:0:0:0:0:0:1", "255.255.255.255");
 
@@ -83,6 +88,7 @@ final class AppScanner {
     List<DexImage> dexes = new ArrayList<>();
     Map<String, EntryFingerprint> entries = new TreeMap<>();
     String sha = null;
+    SignatureInfo signature = null;
     try (ByteSource src = item.opener().open()) {
       if (options.digests()) {
         sha = sha256(src);
@@ -127,6 +133,9 @@ final class AppScanner {
           }
         }
       }
+      if (kind.equals("apk") && options.signatures()) {
+        signature = signature(item, src);
+      }
     } catch (IOException | RuntimeException e) {
       errors.add(new AppError(item.path(), DexSetAnalyzer.message(e), true));
       return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, List.of(), List.of(),
@@ -135,7 +144,6 @@ final class AppScanner {
     DexSetAnalyzer a = new DexSetAnalyzer(sigs, dexes, options.wrapperDepth(), errors);
     a.run();
     List<String> dexNames = a.analysedDexes().stream().map(DexImage::name).toList();
-    SignatureInfo signature = kind.equals("apk") && options.signatures() ? signature(item) : null;
     return new AppReport(item.path(), kind, item.size(), pkg, versionName, versionCode, dexNames, a.sdks(),
         a.callSites(), a.hosts(), a.paths(), a.settings(), errors, sha, entries, signature);
   }
@@ -153,15 +161,38 @@ final class AppScanner {
     return b;
   }
 
-  /** The signing module's inspection and apksig's verification of the APK file. */
-  private static SignatureInfo signature(ScanItem item) {
-    if (item.file() == null) {
-      return SignatureInfo.Signatures.notChecked("not a file on disk (verification reads the APK as a file)");
-    }
+  /**
+   * The signing module's inspection and apksig's verification of the APK file. An app that is not a file on
+   * disk (a view into a firmware image) is copied to a temporary file first, deleted right after: apksig reads
+   * files, and the copy is made from the very bytes that were scanned.
+   */
+  private static SignatureInfo signature(ScanItem item, ByteSource src) {
+    Path file = item.file();
+    Path spool = null;
     try {
-      return SignatureInfo.Signatures.of(SignatureReport.of(item.file()));
+      if (file == null) {
+        if (src.size() > MAX_SIGNATURE_SPOOL) {
+          return SignatureInfo.Signatures.notChecked("larger than the " + MAX_SIGNATURE_SPOOL
+              + " bytes copied out of an image for verification");
+        }
+        spool = Files.createTempFile("untrack-scan-", ".apk");
+        try (InputStream in = src.openStream()) {
+          Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+        }
+        file = spool;
+      }
+      SignatureReport r = SignatureReport.of(file);
+      return SignatureInfo.Signatures.of(r);
     } catch (IOException | RuntimeException e) {
       return new SignatureInfo("broken", List.of(), List.of(), List.of(DexSetAnalyzer.message(e)), false, null);
+    } finally {
+      if (spool != null) {
+        try {
+          Files.deleteIfExists(spool);
+        } catch (IOException ignored) {
+          // a temporary file left behind is not a scan failure
+        }
+      }
     }
   }
 

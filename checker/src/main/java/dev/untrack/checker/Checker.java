@@ -53,6 +53,17 @@ public final class Checker {
 
   /** Scans every item of {@code source}. Only failures of the source itself (an unreadable directory) throw. */
   public ScanReport scan(ScanSource source) throws IOException {
+    return scan(source, item -> {});
+  }
+
+  /** Told about each item once it has been scanned, from the scanning threads (for a progress display). */
+  @FunctionalInterface
+  public interface Listener {
+    void scanned(ScanItem item);
+  }
+
+  /** As {@link #scan(ScanSource)}, telling {@code listener} about each item as it is done. */
+  public ScanReport scan(ScanSource source, Listener listener) throws IOException {
     AppScanner scanner = new AppScanner(signatures, options);
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
@@ -75,6 +86,7 @@ public final class Checker {
             return scanner.scan(item);
           } finally {
             inFlight.release();
+            listener.scanned(item);
           }
         }));
       });

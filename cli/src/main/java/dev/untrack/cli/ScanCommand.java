@@ -2,13 +2,17 @@ package dev.untrack.cli;
 
 import dev.untrack.checker.Checker;
 import dev.untrack.checker.ScanOptions;
+import dev.untrack.checker.input.FirmwareScanSource;
 import dev.untrack.checker.input.PathSource;
+import dev.untrack.checker.input.ScanSource;
 import dev.untrack.checker.pack.PackLoader;
 import dev.untrack.checker.pack.SignaturePack;
 import dev.untrack.checker.report.ReportFormat;
 import dev.untrack.checker.report.ScanReport;
 import dev.untrack.checker.report.Severity;
+import dev.untrack.pipeline.Progress;
 import dev.untrack.rom.io.AtomicOutput;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -31,7 +35,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Scans apps for telemetry and proves what is live, gated or neutralized.",
-      "Input: an APK, JAR, dex or a directory tree (an extracted ROM). Reports SDKs defined or only",
+      "Input: an APK, JAR, dex, a directory tree (an extracted ROM) or a firmware image (fastboot package,",
+      "OTA zip, super, sparse or partition image: every file of its ext4/EROFS partitions, read in place,",
+      "named partition:/path). Reports SDKs defined or only",
       "referenced, telemetry hosts and URL paths, settings reads whose default counts as consent, and every",
       "call site into a telemetry entry point, classified live, gated (by a consent check) or neutralized.",
       "Judges only the bytes it reads; it never trusts what the patcher recorded."
@@ -42,12 +48,13 @@ import picocli.CommandLine.Spec;
       "  untrack scan Browser.apk",
       "  untrack scan system/ --format html -o report.html",
       "  untrack scan patched/ --baseline original/ --fail-on high",
+      "  untrack scan patched_fastboot.tgz --baseline miui_fastboot.tgz --format html -o report.html",
       "  untrack scan app.apk --trackers exodus_trackers.json --format sarif -o scan.sarif"
     })
 final class ScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "INPUT", description = "APK, JAR, dex, or a directory tree.")
+  @Parameters(index = "0", paramLabel = "INPUT", description = "APK, JAR, dex, a directory tree, or a firmware image.")
   Path input;
 
   @Option(names = "--baseline", paramLabel = "ORIGINAL",
@@ -72,6 +79,11 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(names = "--threads", paramLabel = "N", description = "Apps scanned in parallel (default: CPU count).")
   Integer threads;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where a firmware's gzip-compressed images are spooled while reading (default: the system temp"
+          + " dir).")
+  Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
   @Option(names = "--no-signatures", description = "Do not verify APK signatures (saves one full read of each APK).")
   boolean noSignatures;
@@ -108,10 +120,17 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(ExitCode.BAD_INPUT, "signature packs cannot be combined: " + e.getMessage(), e);
     }
-    ScanReport report = checker.scan(PathSource.of(input));
-    if (baseline != null) {
-      ScanReport before = checker.scan(PathSource.of(baseline));
-      report = report.comparedWith(before);
+    ScanReport report;
+    try (Sources sources = new Sources()) {
+      ScanSource after = sources.open(input);
+      ScanSource before = baseline == null ? null : sources.open(baseline);
+      if (after instanceof FirmwareScanSource a && before instanceof FirmwareScanSource b) {
+        a.nameLike(b); // the original's name: system.img rather than system-patched.img
+      }
+      report = scan(checker, after, "scanning " + input.getFileName());
+      if (before != null) {
+        report = report.comparedWith(scan(checker, before, "scanning baseline " + baseline.getFileName()));
+      }
     }
     String version = VersionProvider.version();
     if (output == null) {
@@ -128,5 +147,45 @@ final class ScanCommand implements Callable<Integer> {
     }
     boolean fail = threshold != null && report.hasFindingsAtLeast(threshold);
     return fail ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+  }
+
+  /** Scans with a progress counter on a terminal. */
+  private static ScanReport scan(Checker checker, ScanSource source, String phase) throws IOException {
+    Progress progress = TerminalProgress.forHumans(false);
+    try {
+      progress.begin(phase, -1);
+      return checker.scan(source, item -> progress.advance(1));
+    } finally {
+      progress.end();
+    }
+  }
+
+  /** The inputs: a firmware image is read through its filesystems (and must stay open), anything else as files. */
+  private final class Sources implements Closeable {
+    private final List<Closeable> open = new ArrayList<>();
+
+    ScanSource open(Path path) throws IOException {
+      if (!FirmwareScanSource.isFirmware(path)) {
+        return PathSource.of(path);
+      }
+      FirmwareScanSource f = FirmwareScanSource.open(path, workDir);
+      open.add(f);
+      return f;
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (Closeable c : open) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
   }
 }

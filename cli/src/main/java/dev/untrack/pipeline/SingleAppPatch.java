@@ -66,38 +66,54 @@ public final class SingleAppPatch {
       throw new IllegalArgumentException("the output must not be the input file: " + r.output());
     }
     try (App app = App.open(r.input())) {
-      PatchResult result = new Patcher(r.patches(), r.policy()).patch(app);
-      PatchReport report = result.report();
-      boolean changes = result.hasChanges();
-      if (!changes && r.signing() != SigningMode.RESIGN) {
-        // Nothing changed: the copy is the original, whose signature still verifies wherever it is installed.
-        write(app, result, r.output());
-        return report.withSigning("unchanged", "byte-identical copy: the original signature still verifies");
-      }
-      if (app.manifest().isEmpty() && !originalSigned(app) && r.signing() != SigningMode.RESIGN) {
-        // Framework and class-path jars are loaded by path, never by certificate: there is nothing to sign.
-        write(app, result, r.output());
-        return report.withSigning("none", "a code jar without AndroidManifest.xml and without a signature: "
-            + "framework and system class-path jars are not signature-checked");
-      }
-      SigningDecision decision = SigningPolicy.decide(r.signing(), facts(app, r));
-      switch (decision.action()) {
-        case REFUSE:
-          throw SigningException.of(SigningException.Kind.REFUSED, r.input(), decision.reason());
-        case KEEP_CERT:
-          write(app, result, r.output());
-          return report.withSigning("keep-cert", decision.reason());
-        case RESIGN:
-        default:
-          SigningKey key = r.key().load();
-          resign(app, result, r.output(), key);
-          return report.withSigning("resign", decision.reason());
-      }
+      return patchApp(app, r.input().getFileName().toString(), r.output(), r);
     }
   }
 
-  private static AppSigningFacts facts(App app, Request r) {
-    String name = app.packageName().orElse(r.input().getFileName().toString());
+  /**
+   * Patches an already opened app (a file inside a firmware image, for example) into {@code output}, deciding
+   * the signing as {@link #run} does. {@code r.input()} is only used in messages.
+   *
+   * @param name the app's name for the signing facts when it has no package name
+   */
+  public static PatchReport patchApp(App app, String name, Path output, Request r)
+      throws IOException, PatchException {
+    return writeResult(app, new Patcher(r.patches(), r.policy()).patch(app), name, output, r);
+  }
+
+  /** Writes a patch result into {@code output}, signed as the request and the app's facts decide. */
+  public static PatchReport writeResult(App app, PatchResult result, String name, Path output, Request r)
+      throws IOException, PatchException {
+    PatchReport report = result.report();
+    boolean changes = result.hasChanges();
+    if (!changes && r.signing() != SigningMode.RESIGN) {
+      // Nothing changed: the copy is the original, whose signature still verifies wherever it is installed.
+      write(app, result, output);
+      return report.withSigning("unchanged", "byte-identical copy: the original signature still verifies");
+    }
+    if (app.manifest().isEmpty() && !originalSigned(app) && r.signing() != SigningMode.RESIGN) {
+      // Framework and class-path jars are loaded by path, never by certificate: there is nothing to sign.
+      write(app, result, output);
+      return report.withSigning("none", "a code jar without AndroidManifest.xml and without a signature: "
+          + "framework and system class-path jars are not signature-checked");
+    }
+    SigningDecision decision = SigningPolicy.decide(r.signing(), facts(app, name, r));
+    switch (decision.action()) {
+      case REFUSE:
+        throw SigningException.of(SigningException.Kind.REFUSED, r.input(), decision.reason());
+      case KEEP_CERT:
+        write(app, result, output);
+        return report.withSigning("keep-cert", decision.reason());
+      case RESIGN:
+      default:
+        SigningKey key = r.key().load();
+        resign(app, result, output, key);
+        return report.withSigning("resign", decision.reason());
+    }
+  }
+
+  private static AppSigningFacts facts(App app, String fileName, Request r) {
+    String name = app.packageName().orElse(fileName);
     String sharedUser = app.manifest().map(AndroidManifest::sharedUserId).orElse(null);
     return new AppSigningFacts(name, sharedUser, r.location(), originalSigned(app), r.key() != null, false);
   }

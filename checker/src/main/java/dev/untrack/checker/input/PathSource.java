@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A file or directory tree on disk as a {@link ScanSource}. A single file must be an APK, JAR, zip or dex;
+ * A file or directory tree on disk as a {@link ScanSource}. A single file must be an APK, JAR, zip or dex
+ * (firmware images are read by {@link FirmwareScanSource});
  * a directory is walked in sorted order without following symbolic links, and every file in it becomes an
  * item (apps by magic, hosts and config files by name, the rest only digested when digests are on).
  */
@@ -48,8 +49,8 @@ public final class PathSource implements ScanSource {
     ItemKind kind = ItemKind.classify(root.getFileName().toString(), head(root), size);
     if (kind != ItemKind.ARCHIVE && kind != ItemKind.DEX) {
       throw CheckerException.corrupt(root.toString(), "input", CheckerException.NO_OFFSET,
-          "not an APK, JAR, zip or dex file (firmware images are scanned through the image pipeline, "
-              + "or extract the tree and scan the directory)");
+          "not an APK, JAR, zip or dex file, nor a firmware image untrack can read (fastboot package, OTA zip, "
+              + "super, sparse, ext4 or EROFS image)");
     }
     sink.accept(new ScanItem(root.getFileName().toString(), kind, size, () -> FileByteSource.open(root), root));
   }

@@ -1,0 +1,257 @@
+package dev.untrack.pipeline.rom;
+
+import dev.untrack.pipeline.Progress;
+import dev.untrack.pipeline.SingleAppPatch;
+import dev.untrack.rom.RomFormatException;
+import dev.untrack.rom.firmware.AppFile;
+import dev.untrack.rom.firmware.Firmware;
+import dev.untrack.rom.firmware.FirmwareFiles;
+import dev.untrack.rom.firmware.FirmwareKind;
+import dev.untrack.rom.firmware.FirmwareReader;
+import dev.untrack.rom.firmware.Partition;
+import dev.untrack.rom.fs.EditPlan;
+import dev.untrack.rom.fs.EditResult;
+import dev.untrack.rom.fs.FileSystemEditor;
+import dev.untrack.rom.fs.FileSystemImage;
+import dev.untrack.rom.fs.FsEditException;
+import dev.untrack.signing.avb.AvbDescriptor;
+import dev.untrack.signing.keys.SigningKey;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code untrack patch ROM -o OUT}: patch every app the patch set applies to, write the changed files back into
+ * their filesystems surgically, put AVB footers back, update vbmeta, write a container of the same kind, and
+ * let the checker judge the written output against the input. Temporary files live in a work directory beside
+ * the output and are deleted at the end; the output appears atomically or not at all; the input is only read.
+ */
+public final class RomPatch {
+  private RomPatch() {}
+
+  /** True when {@code input} is firmware (anything the firmware reader knows except a single APK or JAR). */
+  public static boolean isFirmware(Path input) throws IOException {
+    FirmwareKind k = FirmwareReader.detect(input);
+    return k != FirmwareKind.APK && k != FirmwareKind.JAR;
+  }
+
+  public static RomPatchReport run(RomPatchRequest r, Progress progress) throws IOException {
+    if (SingleAppPatch.sameFile(r.input(), r.output())) {
+      throw new IllegalArgumentException("the output must not be the input file: " + r.output());
+    }
+    FirmwareKind kind = FirmwareReader.detect(r.input());
+    ContainerOutput writer = ContainerOutput.forKind(kind);
+    if (writer == null) {
+      throw RomFormatException.unsupported(r.input().toString(), "firmware", 0, "writing a patched "
+          + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " is not supported yet; "
+          + "extract its partition images (untrack unpack) and patch them one by one");
+    }
+    SigningKey avbKey = r.avbKey() == null ? null : r.avbKey().load();
+    Path out = r.output().toAbsolutePath();
+    Path workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
+    try {
+      return run(r, progress, kind, writer, avbKey, workDir);
+    } finally {
+      deleteTree(workDir);
+    }
+  }
+
+  private static RomPatchReport run(RomPatchRequest r, Progress progress, FirmwareKind kind,
+      ContainerOutput writer, SigningKey avbKey, Path workDir) throws IOException {
+    progress.begin("opening " + r.input().getFileName(), -1);
+    try (Firmware fw = FirmwareReader.open(r.input(), FirmwareReader.Options.in(workDir));
+        FirmwareFiles files = FirmwareFiles.open(fw)) {
+      progress.end();
+      List<AppPatchJob.Result> results = r.patches().isEmpty() ? List.of() : patchApps(r, files, workDir, progress);
+      List<String> warnings = new ArrayList<>();
+      Map<String, Path> changed = new LinkedHashMap<>();
+      Map<String, AvbDescriptor.Hashtree> sealed = new LinkedHashMap<>();
+      List<RomPatchReport.PartitionChange> partitions = new ArrayList<>();
+      if (!r.patches().isEmpty()) {
+        for (Map.Entry<String, FileSystemImage> e : files.filesystems().entrySet()) {
+          String name = e.getKey();
+          List<AppPatchJob.Result> mine = results.stream()
+              .filter(x -> x.patched() != null && x.app().partition().equals(name)).toList();
+          PartitionEditPlanner.Plan plan = PartitionEditPlanner.plan(name, e.getValue(), mine, r.hosts(), r.mtime());
+          boolean onlyNotes = plan.edits().isEmpty();
+          if (onlyNotes) {
+            closeAll(plan.sources());
+            continue;
+          }
+          progress.begin("writing " + name, -1);
+          try {
+            PartitionResult pr = editPartition(fw, files.partition(name), plan, r, avbKey, workDir);
+            changed.put(name, pr.image());
+            sealed.put(name, pr.descriptor());
+            partitions.add(pr.change());
+          } finally {
+            closeAll(plan.sources());
+            progress.end();
+          }
+        }
+      }
+      VbmetaAction.Result vb = VbmetaAction.apply(fw, sealed, r.avbFlags(), avbKey, workDir);
+      List<String> avb = new ArrayList<>(vb.notes());
+      if (!changed.isEmpty()) {
+        for (String name : vb.images().keySet()) {
+          if (fw.partition(name).isEmpty()) {
+            continue;
+          }
+          changed.put(name, vb.images().get(name));
+        }
+        warnings.add(VbmetaAction.WARNING);
+      }
+      progress.begin("writing " + r.output().getFileName(), -1);
+      List<String> container;
+      try {
+        container = writer.write(fw, changed, r.output());
+      } finally {
+        progress.end();
+      }
+      List<AppChange> listed = new ArrayList<>();
+      int unchanged = 0;
+      for (AppPatchJob.Result x : results) {
+        if (x.change().patched() || x.change().failed()) {
+          listed.add(x.change());
+        } else {
+          unchanged++;
+        }
+      }
+      if (r.patches().isEmpty()) {
+        avb.add("no patches: nothing was changed");
+      }
+      RomPatchReport report = new RomPatchReport(r.input().toString(), r.output().toString(), kind.name(), listed,
+          results.size(), unchanged, partitions, avb, container, warnings, changed.isEmpty(), null);
+      progress.begin("checking " + r.output().getFileName(), -1);
+      try {
+        return report.withChecker(CheckerVerdict.run(fw, files, r.output(), workDir, r.threads()));
+      } finally {
+        progress.end();
+      }
+    }
+  }
+
+  private record PartitionResult(Path image, AvbDescriptor.Hashtree descriptor,
+      RomPatchReport.PartitionChange change) {}
+
+  private static PartitionResult editPartition(Firmware fw, Partition p, PartitionEditPlanner.Plan plan,
+      RomPatchRequest r, SigningKey avbKey, Path workDir) throws IOException {
+    String name = p.name();
+    Optional<AvbResealer> avb = AvbResealer.of(name, p.content());
+    Optional<PartitionLimits.Limit> limit = PartitionLimits.of(fw, p, r.partitionSizes(), avb.isPresent());
+    long fsLimit = Long.MAX_VALUE;
+    if (avb.isPresent()) {
+      fsLimit = avb.get().maxFilesystemSize();
+    } else if (limit.isPresent()) {
+      fsLimit = limit.get().bytes();
+    }
+    EditPlan ep;
+    try {
+      ep = FileSystemEditor.plan(p.content(), plan.edits(), FileSystemEditor.Limits.maxSize(fsLimit));
+    } catch (FsEditException e) {
+      if (e.reason() == FsEditException.Reason.OVER_SIZE_LIMIT
+          || e.reason() == FsEditException.Reason.NOT_ENOUGH_SPACE) {
+        String where = limit.map(l -> l.bytes() + " bytes (" + l.source() + ")").orElse("its size");
+        throw new RomPatchException(name + ": the patched image does not fit the partition of " + where + ": "
+            + e.shortfall() + " bytes missing" + (avb.isPresent() ? " (room for hashtree, vbmeta and footer "
+            + "included)" : ""), e.shortfall(), e);
+      }
+      throw e;
+    }
+    Path image = workDir.resolve(name + ".img");
+    try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(image), 1 << 20)) {
+      ep.writeTo(o);
+    }
+    EditResult res = ep.result();
+    String avbNote = "";
+    AvbDescriptor.Hashtree descriptor = null;
+    if (avb.isPresent()) {
+      AvbResealer.Sealed s = avb.get().reseal(image, workDir, avbKey);
+      descriptor = s.descriptor();
+      avbNote = s.note();
+    } else if (res.droppedTailBytes() > 0) {
+      avbNote = res.droppedTailBytes() + " bytes after the filesystem (no AVB footer) were not carried over";
+    }
+    List<String> changes = new ArrayList<>(plan.notes());
+    changes.add(res.format() + ": " + res.appendedBytes() + " bytes appended, " + res.rewrittenBytes()
+        + " rewritten in place");
+    String lim = limit.map(l -> l.bytes() + " (" + l.source() + ")").orElse("");
+    return new PartitionResult(image, descriptor, new RomPatchReport.PartitionChange(name, res.format(), p.size(),
+        Files.size(image), res.outputSize(), lim, changes, avbNote));
+  }
+
+  private static List<AppPatchJob.Result> patchApps(RomPatchRequest r, FirmwareFiles files, Path workDir,
+      Progress progress) throws IOException {
+    List<AppFile> apps = files.apps();
+    progress.begin("patching apps", apps.size());
+    AppPatchJob job = new AppPatchJob(r, workDir);
+    ExecutorService pool = Executors.newFixedThreadPool(r.threads(), t -> {
+      Thread th = new Thread(t, "rom-patch");
+      th.setDaemon(true);
+      return th;
+    });
+    try {
+      List<Future<AppPatchJob.Result>> futures = new ArrayList<>();
+      for (int i = 0; i < apps.size(); i++) {
+        AppFile f = apps.get(i);
+        int index = i;
+        futures.add(pool.submit(() -> {
+          AppPatchJob.Result res = job.run(f, files.filesystems().get(f.partition()), index);
+          progress.advance(1);
+          return res;
+        }));
+      }
+      List<AppPatchJob.Result> out = new ArrayList<>();
+      for (Future<AppPatchJob.Result> fu : futures) {
+        out.add(fu.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+      progress.end();
+    }
+  }
+
+  private static void closeAll(List<Closeable> sources) {
+    for (Closeable c : sources) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // read-only sources of temporary files
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
