@@ -90,12 +90,35 @@ class DemoTest {
     assertTrue(summary.contains("system_a:/system/app/Joyose/Joyose.apk"), summary);
     assertTrue(summary.contains("product_a:/app/MintBrowser/MintBrowser.apk"), summary);
     assertTrue(summary.contains("checker on the firmware: 13 live telemetry call sites"), summary);
-    if (rom.get("patched").isJsonNull()) {
-      // Until untrack patch ROM exists the demo says so instead of pretending.
-      assertTrue(rom.get("note").getAsString().contains("not in this build yet"), rom.toString());
-    } else {
-      assertTrue(Files.isRegularFile(out.resolve(rom.get("patched").getAsString())), rom.toString());
+    assertFalse(rom.getAsJsonArray("patched").isEmpty(), rom.toString());
+    for (JsonElement p : rom.getAsJsonArray("patched")) {
+      assertTrue(Files.isRegularFile(out.resolve(p.getAsString())), rom.toString());
     }
+    // The ROM step ran for real: untrack patch's own checker verdict on what it wrote.
+    assertTrue(rom.get("note").getAsString().contains("live telemetry call sites"), rom.toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("checker: live call sites: (\\d+) \\(input: (\\d+)\\)")
+        .matcher(summary);
+    long before = 0;
+    while (m.find()) {
+      assertEquals("0", m.group(1), summary);
+      before += Long.parseLong(m.group(2));
+    }
+    assertEquals(13, before, summary);
+  }
+
+  @Test
+  void patchedPartitionImagesPassFsck() throws Exception {
+    JsonObject rom = JsonParser.parseString(first.out()).getAsJsonObject().getAsJsonObject("rom");
+    Oracle.require("fsck.erofs", "erofs-utils");
+    int images = 0;
+    for (JsonElement p : rom.getAsJsonArray("patched")) {
+      if (p.getAsString().endsWith(".img")) {
+        images++;
+        Oracle.run(dir, Duration.ofMinutes(2), List.of("fsck.erofs", out.resolve(p.getAsString()).toString()))
+            .assertOk("fsck.erofs " + p);
+      }
+    }
+    assertTrue(images > 0 || rom.getAsJsonArray("patched").get(0).getAsString().endsWith(".tgz"), rom.toString());
   }
 
   @Test

@@ -30,10 +30,10 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
   /**
    * @param firmware the synthetic fastboot package (relative path)
    * @param summary one line per thing the firmware holds or the ROM step did
-   * @param patched the patched package, or null when the ROM step did not run
+   * @param patched the patched package, or its patched partition images (relative paths)
    * @param note why the ROM step did not run, or what it did
    */
-  public record RomStory(String firmware, List<String> summary, String patched, String note) {}
+  public record RomStory(String firmware, List<String> summary, List<String> patched, String note) {}
 
   public DemoReport withRom(RomStory r) {
     return new DemoReport(outputDir, policy, apps, liveBefore, liveAfter, r);
@@ -70,9 +70,7 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
       out.add("");
       out.add("firmware: " + rom.firmware());
       rom.summary().forEach(s -> out.add("  " + s));
-      if (rom.patched() != null) {
-        out.add("  patched firmware: " + rom.patched());
-      }
+      out.add("  patched: " + String.join(", ", rom.patched()));
       if (rom.note() != null) {
         out.add("  " + rom.note());
       }
@@ -86,9 +84,7 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
     }
     if (rom != null) {
       out.add("  " + rom.firmware() + "  (the synthetic firmware, original apps)");
-      if (rom.patched() != null) {
-        out.add("  " + rom.patched() + "  (the patched firmware)");
-      }
+      rom.patched().forEach(p -> out.add("  " + p + "  (patched)"));
     }
     out.add("  report.txt, report.json  (this report)");
     out.add("check it yourself: untrack scan " + outputDir + "/patched --baseline " + outputDir + "/original");
