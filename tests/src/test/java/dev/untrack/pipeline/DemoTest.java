@@ -74,7 +74,7 @@ class DemoTest {
       assertTrue(Files.isRegularFile(out.resolve(a.get("patched").getAsString())));
     }
     JsonObject browser = r.getAsJsonArray("apps").get(0).getAsJsonObject();
-    assertEquals("resign", browser.get("signing").getAsString());
+    assertTrue(browser.get("signing").getAsString().startsWith("resign"), browser.toString());
     assertTrue(browser.getAsJsonArray("patches").toString().contains("browser.dispatcher"), browser.toString());
     JsonObject joyose = r.getAsJsonArray("apps").get(1).getAsJsonObject();
     assertEquals("keep-cert", joyose.get("signing").getAsString());
