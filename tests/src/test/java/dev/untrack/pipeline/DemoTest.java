@@ -112,13 +112,30 @@ class DemoTest {
     Oracle.require("fsck.erofs", "erofs-utils");
     int images = 0;
     for (JsonElement p : rom.getAsJsonArray("patched")) {
+      Path file = out.resolve(p.getAsString());
       if (p.getAsString().endsWith(".img")) {
         images++;
-        Oracle.run(dir, Duration.ofMinutes(2), List.of("fsck.erofs", out.resolve(p.getAsString()).toString()))
-            .assertOk("fsck.erofs " + p);
+        fsck(file);
+        continue;
+      }
+      // The patched fastboot package: its system and product, read back through the firmware reader.
+      try (dev.untrack.rom.firmware.Firmware fw = dev.untrack.rom.firmware.FirmwareReader.open(file,
+          dev.untrack.rom.firmware.FirmwareReader.Options.in(Files.createTempDirectory(dir, "spool")))) {
+        for (String name : List.of("system_a", "product_a")) {
+          Path img = dir.resolve("patched-" + name + ".img");
+          try (java.io.InputStream in = fw.partition(name).orElseThrow().content().openStream()) {
+            Files.copy(in, img, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+          images++;
+          fsck(img);
+        }
       }
     }
-    assertTrue(images > 0 || rom.getAsJsonArray("patched").get(0).getAsString().endsWith(".tgz"), rom.toString());
+    assertTrue(images >= 2, rom.toString());
+  }
+
+  static void fsck(Path img) throws Exception {
+    Oracle.run(dir, Duration.ofMinutes(2), List.of("fsck.erofs", img.toString())).assertOk("fsck.erofs " + img);
   }
 
   @Test

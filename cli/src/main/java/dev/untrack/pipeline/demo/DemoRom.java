@@ -143,9 +143,8 @@ final class DemoRom {
   }
 
   private static RomPatchRequest request(Path in, Path out, PatchSet patches, Demo.Options o) {
-    RomPatchRequest d = RomPatchRequest.of(in, out, patches, o.policy());
-    return new RomPatchRequest(d.input(), d.output(), d.patches(), d.policy(), d.signing(), d.appKey(), d.avbKey(),
-        d.avbFlags(), d.hosts(), d.mtime(), d.partitionSizes(), 1);
+    // untrack patch ROM's defaults: auto signing without a key (keep-cert), verity flags on vbmeta, hosts added.
+    return RomPatchRequest.of(in, out, patches, o.policy());
   }
 
   private static void lines(RomPatchReport r, String input, List<String> summary) {
