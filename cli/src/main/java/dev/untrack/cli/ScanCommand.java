@@ -35,12 +35,14 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Scans apps for telemetry and proves what is live, gated or neutralized.",
-      "Input: an APK, JAR, dex, a directory tree (an extracted ROM) or a firmware image (fastboot package,",
-      "OTA zip, super, sparse or partition image: every file of its ext4/EROFS partitions, read in place,",
-      "named partition:/path). Reports SDKs defined or only",
-      "referenced, telemetry hosts and URL paths, settings reads whose default counts as consent, and every",
-      "call site into a telemetry entry point, classified live, gated (by a consent check) or neutralized.",
-      "Judges only the bytes it reads; it never trusts what the patcher recorded."
+      "Input: an APK, JAR, dex, a directory tree (an extracted ROM), or a firmware",
+      "image (fastboot package, OTA zip, super, sparse or partition image), read in",
+      "place: every file of its ext4/EROFS partitions, named partition:/path.",
+      "Reports SDKs defined or only referenced, telemetry hosts and URL paths,",
+      "settings reads whose default counts as consent, and every call site into a",
+      "telemetry entry point, classified live, gated (by a consent check) or",
+      "neutralized. Judges only the bytes it reads; it never trusts what the",
+      "patcher recorded."
     },
     footer = {
       "",
@@ -48,7 +50,7 @@ import picocli.CommandLine.Spec;
       "  untrack scan Browser.apk",
       "  untrack scan system/ --format html -o report.html",
       "  untrack scan patched/ --baseline original/ --fail-on high",
-      "  untrack scan patched_fastboot.tgz --baseline miui_fastboot.tgz --format html -o report.html",
+      "  untrack scan patched_images.tgz --baseline miui_images.tgz --fail-on high",
       "  untrack scan app.apk --trackers exodus_trackers.json --format sarif -o scan.sarif"
     })
 final class ScanCommand implements Callable<Integer> {

@@ -17,7 +17,9 @@ import dev.untrack.patcher.Policy;
 import dev.untrack.patcher.app.App;
 import dev.untrack.patcher.write.AppWriter;
 import dev.untrack.patches.BuiltinPatches;
+import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareKind;
+import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.rom.io.ArrayByteSource;
 import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.rom.lp.LpFormat;
@@ -82,7 +84,11 @@ class FirmwareScanTest {
   }
 
   static FsFixtures.Tree tree(byte[] telemetryApp) {
-    return new FsFixtures.Tree()
+    FsFixtures.Tree t = new FsFixtures.Tree();
+    if (telemetryApp == joyose) { // compiled code beside the original app, which patching makes stale
+      t.file("system/priv-app/Joyose/oat/arm64/Joyose.odex", new byte[] {1, 2, 3});
+    }
+    return t
         .file("system" + JOYOSE.substring("/system".length()), telemetryApp)
         .file("system" + CALC.substring("/system".length()), calc)
         .file("system/etc/hosts", "127.0.0.1 localhost\n".getBytes(StandardCharsets.US_ASCII))
@@ -236,6 +242,15 @@ class FirmwareScanTest {
     try (FirmwareScanSource src = FirmwareScanSource.open(ota, dir)) {
       assertEquals(FirmwareKind.OTA_PAYLOAD, src.kind());
     }
+    // a firmware the pipeline already holds: scanned, and still open afterwards
+    try (Firmware fw = FirmwareReader.open(fastboot, FirmwareReader.Options.in(dir))) {
+      ScanReport r;
+      try (FirmwareScanSource src = FirmwareScanSource.of(fw)) {
+        r = checker.scan(src);
+      }
+      assertTelemetryFound(r, "system_a");
+      assertTrue(fw.partition("system_a").orElseThrow().content().readFully(1024, 4).length == 4, "still open");
+    }
   }
 
   @Test
@@ -257,7 +272,8 @@ class FirmwareScanTest {
         assertEquals("unchanged", other.change(), other.path());
       }
     }
-    assertEquals(List.of(), c.files(), "no other file changed");
+    assertEquals(List.of(new Comparison.FileDelta("system_a:/system/priv-app/Joyose/oat/arm64/Joyose.odex",
+        "removed")), c.files(), "no other file changed, the stale odex is gone");
     assertTrue(c.unexpected().stream().allMatch(u -> u.path().equals(where)), c.unexpected().toString());
   }
 

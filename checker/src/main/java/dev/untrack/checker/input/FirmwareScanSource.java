@@ -211,11 +211,16 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
    * Every entry's path, type, owner, mode, device number, link target and extended attributes (SELinux label,
    * capabilities), one line each in walk order: digested like a file, so a baseline comparison notices a
    * changed label or mode, and an added or removed directory, link or device node. Sizes, times and inode
-   * numbers are left out: a patched app changes all three by design.
+   * numbers are left out: a patched app changes all three by design; so are compiled {@code oat/},
+   * {@code .odex}, {@code .vdex} and {@code .art} files, which a patched app makes stale (the comparison lists
+   * them as removed without calling that unexpected).
    */
   private static ByteSource attributes(FileSystemImage fs, String name) throws IOException {
     StringBuilder sb = new StringBuilder();
     fs.walk(e -> {
+      if (isCompiledArtifact(e.path())) {
+        return true; // stale ahead-of-time output goes with a patched app; its files are compared one by one
+      }
       sb.append(e.path()).append(' ').append(e.type().name().toLowerCase(java.util.Locale.ROOT)).append(' ')
           .append(e.uid()).append(':').append(e.gid()).append(' ').append(Integer.toOctalString(e.mode()));
       if (e.rdev() != 0) {
@@ -231,6 +236,11 @@ public final class FirmwareScanSource implements ScanSource, Closeable {
       return true;
     });
     return new ArrayByteSource(sb.toString().getBytes(StandardCharsets.UTF_8), name);
+  }
+
+  private static boolean isCompiledArtifact(String p) {
+    return p.endsWith("/oat") || p.contains("/oat/") || p.endsWith(".odex") || p.endsWith(".vdex")
+        || p.endsWith(".art");
   }
 
   private static ScanItem file(FileSystemImage fs, String name, FsEntry entry) {
