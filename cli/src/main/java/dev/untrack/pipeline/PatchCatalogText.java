@@ -71,7 +71,8 @@ public final class PatchCatalogText {
     }
     out.add("Verification (what the checker will see):");
     for (VerifyClaim v : p.verifies()) {
-      out.add("  " + v.fingerprint() + ": " + v.describe());
+      String when = v.scope() == PolicyScope.ANY ? "" : " (under --policy " + v.scope().keyword() + ")";
+      out.add("  " + v.fingerprint() + ": " + v.describe() + when);
     }
     out.add("Defined at: " + p.pos());
     return out;

@@ -173,16 +173,18 @@ public final class Patcher {
         }
       }
     }
+    // Actions that meet on one method are resolved by fixed rules (MethodEditor.edit applies them): the same
+    // body change from two patches is made once; a body change from one patch and string rewrites from another
+    // combine (a new body supersedes the rewrites, a prepend or gate keeps the rewritten original). Anything
+    // else is an error naming both sides, never a silent choice.
     for (Map.Entry<MethodKey, List<MethodEditor.Step>> e : edits.entrySet()) {
       List<MethodEditor.Step> steps = e.getValue();
       for (int i = 0; i < steps.size(); i++) {
         for (int j = 0; j < i; j++) {
-          MethodEditor.Step a = steps.get(i);
-          MethodEditor.Step b = steps.get(j);
-          if (a.action().operation().touchesBody() || b.action().operation().touchesBody()) {
-            throw new PatchException(a.patch().id(), app.name(), "method " + e.getKey().ref() + " in "
-                + e.getKey().dexName() + " is also changed by " + (a.patch() == b.patch() ? "another action of this "
-                + "patch" : "patch " + b.patch().id()) + "; two actions may share a method only if both rewrite strings");
+          String conflict = MethodEditor.conflict(steps.get(j), steps.get(i));
+          if (conflict != null) {
+            throw new PatchException(steps.get(i).patch().id(), app.name(), "method " + e.getKey().ref() + " in "
+                + e.getKey().dexName() + ": " + conflict);
           }
         }
       }

@@ -15,6 +15,11 @@ public abstract class Context {
   public abstract File getFilesDir();
   public abstract File getDir(String name, int mode);
 
+  /** The app's assets: the sandbox's {@code assets} directory beside {@code files}. */
+  public android.content.res.AssetManager getAssets() {
+    return new android.content.res.AssetManager(new File(getFilesDir().getParentFile(), "assets"));
+  }
+
   public boolean bindService(Intent service, ServiceConnection conn, int flags) {
     IBinder binder = Sandbox.bind(service);
     if (binder == null) {

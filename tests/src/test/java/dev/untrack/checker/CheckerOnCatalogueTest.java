@@ -5,17 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.untrack.checker.report.AppReport;
 import dev.untrack.checker.report.CallSite;
+import dev.untrack.patcher.PatchReport;
 import dev.untrack.patcher.PatchResult;
 import dev.untrack.patcher.Patcher;
 import dev.untrack.patcher.Policy;
 import dev.untrack.patcher.app.App;
+import dev.untrack.patcher.patch.Patch;
 import dev.untrack.patcher.patch.PatchSet;
+import dev.untrack.patcher.patch.VerifyClaim;
 import dev.untrack.patcher.write.AppWriter;
 import dev.untrack.patches.BuiltinPatches;
 import dev.untrack.rom.io.ArrayByteSource;
 import dev.untrack.testkit.TelemetryFixtures;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,11 +49,17 @@ class CheckerOnCatalogueTest {
   }
 
   static byte[] patch(TelemetryFixtures.Fixture f, Policy policy) throws Exception {
+    return patchWithReport(f, policy).bytes();
+  }
+
+  record Patched(PatchReport report, byte[] bytes) {}
+
+  static Patched patchWithReport(TelemetryFixtures.Fixture f, Policy policy) throws Exception {
     try (App app = App.open(new ArrayByteSource(f.bytes(), f.fileName()), f.fileName(), false)) {
       PatchResult result = new Patcher(catalogue, policy).patch(app);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       AppWriter.write(app, result, out);
-      return out.toByteArray();
+      return new Patched(result.report(), out.toByteArray());
     }
   }
 
@@ -65,35 +80,10 @@ class CheckerOnCatalogueTest {
     return sb.toString();
   }
 
-  /**
-   * Live call sites the current catalogue leaves, by design or as a known gap, for the policy: the ad SDK
-   * loaders (the catalogue neutralizes the ads' network code, found by hosts, not the loaders), and under
-   * honor-switch MiStat's recording API (the catalogue gates MiStat's uploads inside the SDK; events are still
-   * queued locally, which the checker counts as live).
-   */
-  private static boolean knownGap(CallSite c, Policy policy) {
-    List<String> targets = new java.util.ArrayList<>(c.via());
-    targets.add(c.target());
-    for (String t : targets) {
-      if (t.startsWith("Lcom/miui/zeus/") || t.startsWith("Lcom/xiaomi/miglobaladsdk/")) {
-        return true;
-      }
-      if (policy == Policy.HONOR_SWITCH
-          && (t.startsWith("Lcom/xiaomi/mistatistic/sdk/") || t.startsWith("Lcom/xiaomi/stat/"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static void assertNoLiveTelemetry(AppReport after, Policy policy) {
     assertEquals(List.of(), after.errors());
-    List<CallSite> unexpected = after.sites("live").stream().filter(c -> !knownGap(c, policy)).toList();
-    assertEquals(List.of(), unexpected, describe(after));
-    // Known gap: the catalogue answers isPersonalizedAdEnabled but leaves the raw reader behind it
-    // (MiuiSettings$Ad.getPersonizedAdSettings, default 1, also used by the setter), which the checker still flags.
-    assertTrue(after.settings().stream().filter(x -> !x.callerClass().equals("Landroid/provider/MiuiSettings$Ad;"))
-        .noneMatch(x -> Boolean.TRUE.equals(x.unsetMeansConsent())),
+    assertEquals(List.of(), after.sites("live"), describe(after));
+    assertTrue(after.settings().stream().noneMatch(x -> Boolean.TRUE.equals(x.unsetMeansConsent())),
         "no read treats an unset switch as consent after patching: " + describe(after));
   }
 
@@ -113,6 +103,73 @@ class CheckerOnCatalogueTest {
   void honorSwitchLeavesOnlyGatedOrNeutralizedCalls(TelemetryFixtures.Fixture f) throws Exception {
     AppReport after = scan(f.fileName(), patch(f, Policy.HONOR_SWITCH));
     assertNoLiveTelemetry(after, Policy.HONOR_SWITCH);
+  }
+
+  /**
+   * Each patch's {@code verify[@policy]} claims, checked per policy against what the checker sees in the output:
+   * every call site into (or through) a method a claim covers has the claimed status (neutralized under block,
+   * gated under honor-switch where the patch gates), and {@code strings-absent} strings are gone from the app's
+   * hosts and paths. The claims must be exercised under both policies, or this test proves nothing.
+   */
+  @org.junit.jupiter.api.Test
+  void verifyClaimsHoldPerPolicy() throws Exception {
+    Map<Policy, Map<String, Integer>> exercised = new EnumMap<>(Policy.class);
+    List<String> broken = new ArrayList<>();
+    for (Policy policy : Policy.values()) {
+      Map<String, Integer> seen = new TreeMap<>();
+      exercised.put(policy, seen);
+      for (TelemetryFixtures.Fixture f : TelemetryFixtures.withTelemetry()) {
+        Patched patched = patchWithReport(f, policy);
+        AppReport after = scan(f.fileName(), patched.bytes());
+        for (PatchReport.Applied applied : patched.report().applied()) {
+          Patch patch = catalogue.patches().stream().filter(x -> x.id().equals(applied.patch())).findFirst().orElseThrow();
+          for (PatchReport.Touched t : applied.methods()) {
+            for (VerifyClaim claim : patch.verifiesUnder(policy)) {
+              if (!claim.fingerprint().equals(t.fingerprint())) {
+                continue;
+              }
+              String want = switch (claim.kind()) {
+                case NEUTRALIZED -> "neutralized";
+                case GATED -> "gated";
+                default -> null;
+              };
+              if (want == null) {
+                continue;
+              }
+              for (CallSite c : after.callSites()) {
+                if (!c.target().equals(t.method()) && !c.via().contains(t.method())) {
+                  continue;
+                }
+                seen.merge(patch.id() + "/" + claim.fingerprint() + " " + want, 1, Integer::sum);
+                if (!c.status().equals(want)) {
+                  broken.add(policy + " " + f.name() + ": " + patch.id() + " claims " + claim.fingerprint() + " "
+                      + want + ", the checker sees " + c.status() + " at " + c.callerClass() + "->" + c.callerMethod()
+                      + " -> " + c.target() + " (" + c.reason() + ")");
+                }
+              }
+            }
+          }
+          for (VerifyClaim claim : patch.verifiesUnder(policy)) {
+            if (claim.kind() != VerifyClaim.Kind.STRINGS_ABSENT) {
+              continue;
+            }
+            for (String gone : claim.strings()) {
+              String text = after.hosts() + " " + after.paths();
+              if (text.contains(gone)) {
+                broken.add(policy + " " + f.name() + ": " + patch.id() + " claims " + gone + " absent: " + text);
+              }
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), broken);
+    for (Policy policy : Policy.values()) {
+      Set<String> statuses = new TreeSet<>();
+      exercised.get(policy).keySet().forEach(k -> statuses.add(k.substring(k.lastIndexOf(' ') + 1)));
+      assertTrue(exercised.get(policy).size() >= 5, policy + ": claims exercised " + exercised.get(policy));
+      assertTrue(statuses.contains(policy == Policy.BLOCK ? "neutralized" : "gated"), policy + ": " + statuses);
+    }
   }
 
   @org.junit.jupiter.api.Test

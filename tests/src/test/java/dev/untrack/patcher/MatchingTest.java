@@ -2,6 +2,7 @@ package dev.untrack.patcher;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,14 +134,76 @@ class MatchingTest {
   @Test
   void twoPatchesOnOneMethodConflictUnlessBothRewriteStrings() throws Exception {
     String fp = "    class Lcom/example/track/Tracker;\n    name track";
-    PatchException e = assertThrows(PatchException.class, () -> run(patch("p.a", "any", fp), patch("p.b", "any", fp)));
-    assertTrue(e.getMessage().contains("also changed by patch p.a"), e.getMessage());
+    String other = patch("p.b", "any", fp).replace("return-default", "prepend\n    .locals 0\n    nop\n  end");
+    PatchException e = assertThrows(PatchException.class, () -> run(patch("p.a", "any", fp), other));
+    assertTrue(e.getMessage().contains("patch p.a (return-default) and patch p.b (prepend) both change its body"),
+        e.getMessage());
     String s1 = "patch p.s1\n  title T\n  why W\n  apps any\n  match f\n    class Lcom/example/track/Tracker;\n"
         + "    name endpoint\n  action f strings-containing \"tracking\" -> \"a\"\n  verify f unchanged\n";
     String s2 = s1.replace("p.s1", "p.s2").replace("\"tracking\" -> \"a\"", "\"a\" -> \"b\"")
         .replace("strings-containing", "strings");
     PatchResult r = run(s1, s2);
     assertEquals(2, r.report().applied().size());
+  }
+
+  /** A host rewrite (every app) and an SDK stub meet on one method: fixed rules, whatever the order. */
+  static String hostRewrite(String id) {
+    return "patch " + id + "\n  title T\n  why W\n  apps any\n  match f\n    string-contains \"tracking.example.com\"\n"
+        + "    count all\n  action f strings-containing \"tracking.example.com\" -> \"tracking.invalid\"\n"
+        + "  verify f strings-absent \"tracking.example.com\"\n";
+  }
+
+  static PatchReport.Touched touched(PatchResult r, String patch, String method) {
+    return r.report().applied().stream().filter(a -> a.patch().equals(patch)).flatMap(a -> a.methods().stream())
+        .filter(t -> t.method().contains(method)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aNewBodySupersedesAStringRewriteFromAnotherPatch() throws Exception {
+    String stub = patch("p.stub", "any", "    class Lcom/example/track/Tracker;\n    name host");
+    for (String[] order : new String[][] {{stub, hostRewrite("p.hosts")}, {hostRewrite("p.hosts"), stub}}) {
+      PatchResult r = run(order);
+      PatchReport.Touched body = touched(r, "p.stub", "->host()");
+      PatchReport.Touched rewrite = touched(r, "p.hosts", "->host()");
+      assertTrue(body.changed(), body.toString());
+      assertEquals("returns \"\"", body.detail());
+      assertFalse(rewrite.changed(), rewrite.toString());
+      assertEquals("superseded by patch p.stub (return-default): the old body and its strings are gone",
+          rewrite.detail());
+      // the rewrite still applies where nothing else changes the method
+      assertTrue(touched(r, "p.hosts", "->endpoint()").changed());
+    }
+  }
+
+  @Test
+  void aPrependKeepsTheRewrittenOriginalBody() throws Exception {
+    String prepend = patch("p.pre", "any", "    class Lcom/example/track/Tracker;\n    name host")
+        .replace("return-default", "prepend\n    .locals 0\n    nop\n  end");
+    for (String[] order : new String[][] {{prepend, hostRewrite("p.hosts")}, {hostRewrite("p.hosts"), prepend}}) {
+      Path out = dir.resolve("pre" + System.nanoTime() + ".apk");
+      PatchResult r = PatchFixture.patch(apk, out, PatchFixture.patches(order), Policy.BLOCK);
+      assertTrue(touched(r, "p.pre", "->host()").changed());
+      assertEquals("1 string constant(s) rewritten", touched(r, "p.hosts", "->host()").detail());
+      String dex = new String(PatchFixture.dexOf(out).get(0), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(dex.contains("tracking.invalid"));
+    }
+  }
+
+  @Test
+  void theSameStubFromTwoPatchesIsOneChangeDifferentBodiesAreAnError() throws Exception {
+    String fp = "    class Lcom/example/track/Tracker;\n    name host";
+    PatchResult r = run(patch("p.a", "any", fp), patch("p.b", "any", fp));
+    assertEquals("returns \"\"", touched(r, "p.a", "->host()").detail());
+    assertEquals("superseded by patch p.a (the same return-default)", touched(r, "p.b", "->host()").detail());
+    assertFalse(touched(r, "p.b", "->host()").changed());
+    String other = patch("p.c", "any", fp).replace("return-default", "return \"x\"");
+    PatchException e = assertThrows(PatchException.class, () -> run(patch("p.a", "any", fp), other));
+    assertTrue(e.getMessage().contains("patch p.a (return-default) and patch p.c (return \"x\") both change its body"),
+        e.getMessage());
+    String both = patch("p.one", "any", fp) + "  match g\n" + fp
+        + "\n  action g strings \"tracking.example.com\" -> \"x\"\n  verify g unchanged\n";
+    PatchException within = assertThrows(PatchException.class, () -> run(both));
+    assertTrue(within.getMessage().contains("two actions of patch p.one"), within.getMessage());
   }
 
   @Test

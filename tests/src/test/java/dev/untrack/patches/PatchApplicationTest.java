@@ -51,24 +51,27 @@ class PatchApplicationTest {
     m.put("MiSightService", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
     m.put("SecurityOnetrackService", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
     m.put("XMSFKeeper", List.of(set(ONETRACK, "endpoints.telemetry-hosts"), ONETRACK_HONOR));
-    m.put("powerkeeper", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"), Set.of("mistat.gate")));
+    m.put("powerkeeper", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
+        Set.of("mistat.gate", "mistat.record")));
     m.put("miuistatssdkshared", List.of(Set.of("mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
-        Set.of("mistat.gate")));
-    m.put("miuistatssdksharedv3", List.of(Set.of("mistat3.api", "endpoints.telemetry-hosts"), Set.of("mistat3.upload")));
+        Set.of("mistat.gate", "mistat.record")));
+    m.put("miuistatssdksharedv3", List.of(Set.of("mistat3.api", "endpoints.telemetry-hosts"), Set.of("mistat3.upload", "mistat3.track")));
     m.put("notes", List.of(Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.api",
-        "endpoints.telemetry-hosts"), Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.upload")));
+        "endpoints.telemetry-hosts"), Set.of("analytics.tracker", "analytics.no-code-download", "mistat3.upload",
+        "mistat3.track")));
     m.put("AnalyticsCore", List.of(Set.of("analytics-core.service", "endpoints.telemetry-hosts"),
         Set.of("analytics-core.service", "analytics-core.upload")));
     m.put("SecurityCenter", List.of(Set.of("securitycenter.analytics", "securitycenter.reporting",
         "endpoints.telemetry-hosts"), Set.of("securitycenter.analytics", "securitycenter.reporting")));
-    m.put("MSA-Global", List.of(Set.of("ads.network", "ads.identity"), Set.of("ads.network", "ads.identity")));
+    m.put("MSA-Global", List.of(Set.of("ads.network", "ads.loaders", "ads.identity"),
+        Set.of("ads.network", "ads.loaders", "ads.identity")));
     m.put("MiuiDaemon", List.of(Set.of("endpoints.telemetry-hosts"), Set.of("daemon.diagnostics")));
     m.put("BugReport", List.of(Set.of("endpoints.telemetry-hosts"), Set.of("bugreport.upload")));
     Set<String> browser = Set.of("browser.dispatcher", "browser.anonymous-id", "browser.aggregated-data-switch",
         "sensors.disabled", "sensors.api");
     for (String mint : List.of("MintBrowser", "MiBrowserGlobal")) {
       m.put(mint, List.of(set(browser, "mistat.gate", "mistat.api", "endpoints.telemetry-hosts"),
-          set(browser, "browser.incognito", "mistat.gate")));
+          set(browser, "browser.incognito", "mistat.gate", "mistat.record")));
     }
     m.put("Browser", List.of(set(set(browser, "endpoints.telemetry-hosts"), ONETRACK.toArray(new String[0])),
         set(set(browser, "browser.incognito"), ONETRACK_HONOR.toArray(new String[0]))));
@@ -145,6 +148,20 @@ class PatchApplicationTest {
     }
   }
 
+  /** ads.network (found by hosts) and ads.loaders (by name) both stub the ad reporter: one change, reported. */
+  @Test
+  void theSameStubFromTwoPatchesIsMadeOnceAndReported() {
+    for (Policy p : Policy.values()) {
+      PatchReport r = PatchedFixtures.patch(TelemetryFixtures.msa(), p).report();
+      List<PatchReport.Touched> loaders = r.applied().stream().filter(a -> a.patch().equals("ads.loaders"))
+          .flatMap(a -> a.methods().stream()).filter(t -> t.method().startsWith("Lcom/xiaomi/miglobaladsdk/report/a;->b("))
+          .toList();
+      assertEquals(1, loaders.size(), p + ": " + r.applied());
+      assertEquals(false, loaders.get(0).changed());
+      assertTrue(loaders.get(0).detail().startsWith("superseded by patch ads.network (the same "), loaders.get(0).detail());
+    }
+  }
+
   @Test
   void patchingAPatchedAppChangesNothing() {
     for (Fixture f : List.of(TelemetryFixtures.mintBrowser(), TelemetryFixtures.oneTrackApp(), TelemetryFixtures.analyticsCore())) {
@@ -160,8 +177,6 @@ class PatchApplicationTest {
   @Test
   void everyFingerprintIsExercisedByAFixture() {
     Set<String> noFixture = Set.of(
-        // the bundled-asset copy of analytics code (assets/analytics_core*): the fixture downloads instead
-        "analytics.no-code-download/load-asset",
         // hosts that no fixture hard-codes (listed for real ROMs)
         "endpoints.telemetry-hosts/*");
     Set<String> seen = new TreeSet<>();

@@ -43,9 +43,9 @@ class PatchCatalogTest {
   }
 
   static final Set<String> IDS = Set.of("onetrack.api", "onetrack.disabled", "onetrack.uep", "onetrack.basic-events",
-      "mistat.gate", "mistat.api", "mistat3.api", "mistat3.upload", "analytics.tracker", "analytics.no-code-download",
+      "mistat.gate", "mistat.api", "mistat.record", "mistat3.api", "mistat3.upload", "mistat3.track", "analytics.tracker", "analytics.no-code-download",
       "analytics-core.service", "analytics-core.upload", "sensors.disabled", "sensors.api", "ads.network",
-      "ads.identity", "settings.switches", "legacy-analytics.api", "legacy-analytics.dispatch", "browser.dispatcher",
+      "ads.loaders", "ads.identity", "settings.switches", "legacy-analytics.api", "legacy-analytics.dispatch", "browser.dispatcher",
       "browser.anonymous-id", "browser.aggregated-data-switch", "browser.incognito", "securitycenter.analytics",
       "securitycenter.reporting", "daemon.diagnostics", "bugreport.upload", "endpoints.telemetry-hosts");
 

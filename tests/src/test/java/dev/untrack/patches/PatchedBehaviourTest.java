@@ -146,6 +146,31 @@ class PatchedBehaviourTest {
     }
   }
 
+  /** Under honor-switch nothing is even recorded without consent, so nothing recorded then leaves later. */
+  @Test
+  void miStatRecordsNothingBeforeConsent() {
+    Fixture f = TelemetryFixtures.miStatApp();
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      Scenarios.powerKeeper(b);
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "recordCalculateEvent", "battery", "drain_total", 37L);
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "recordPageStart", b.context(), "battery_usage");
+      b.callStatic("com.xiaomi.mistatistic.sdk.MiStatInterface", "triggerUploadManually");
+      assertNothingLeaves(b, "MiStat before consent");
+      b.secure("upload_log_pref", 1);
+      b.callStatic("com.miui.powerkeeper.a.a", "a", "com.example.after", 5);
+      assertTrue(b.network().sent().stream().anyMatch(r -> r.carries("com.example.after")), "consented event");
+      assertTrue(b.network().sent().stream().noneMatch(r -> r.carries("com.whatsapp") || r.carries("drain_total")
+          || r.carries("battery_usage")), "events from before consent were never recorded: " + b.network().sent());
+    }
+    try (AndroidSandbox b = patched(TelemetryFixtures.statsSharedJarV3(), Policy.HONOR_SWITCH, true)) {
+      Scenarios.sharedMiStatV3(b);
+      b.secure("upload_log_pref", 1);
+      b.callStatic("com.xiaomi.stat.MiStat", "trackEvent", "after_consent");
+      assertTrue(b.network().sent().stream().noneMatch(r -> r.carries("boot_completed")),
+          "MiStat v3: the event from before consent was never recorded");
+    }
+  }
+
   @Test
   void sharedStatsJars() {
     blockAlways(TelemetryFixtures.statsSharedJar(), true, Scenarios::sharedMiStat);
@@ -164,8 +189,10 @@ class PatchedBehaviourTest {
     for (Policy p : Policy.values()) {
       try (AndroidSandbox b = patched(f, p, true)) {
         b.secure("upload_log_pref", 1);
+        b.asset("analytics_core_2.7.9.apk", new byte[] {'P', 'K', 3, 4, 0, 0});
         Scenarios.notes(b);
-        assertEquals(List.of(), b.codeLoads(), p + ": downloaded analytics code is never loaded, even with consent");
+        assertEquals(List.of(), b.codeLoads(),
+            p + ": downloaded or bundled (assets) analytics code is never loaded, even with consent");
         assertTrue(b.network().sent(r -> r.url().contains("/api/checkupdate/")).isEmpty(), p + ": no update check");
         assertEquals(1, b.callStatic("com.miui.notes.b.a", "a", b.context(), "title", "text"), "Notes still saves");
       }
@@ -206,6 +233,33 @@ class PatchedBehaviourTest {
         c.call(icore, "trackEvents", (Object) new String[] {"a", "b"});
         c.call(icore, "deleteAllEvents", "notes_stat");
         assertNothingLeaves(c, p + " AnalyticsCore direct calls");
+      }
+    }
+  }
+
+  /**
+   * The client patched, AnalyticsCore as shipped (a ROM may patch only some apps): the client alone keeps its
+   * events (Tracker.track and Tracker.log) unless the user consented, and getTracker still hands out a Tracker.
+   */
+  @Test
+  void patchedAnalyticsClientKeepsEventsFromAnUnpatchedCore() {
+    Fixture core = TelemetryFixtures.analyticsCore();
+    Fixture client = TelemetryFixtures.analyticsClientApp();
+    for (Policy p : Policy.values()) {
+      for (Integer uep : new Integer[] {null, 0, -1, 1}) {
+        try (AndroidSandbox c = Scenarios.sandbox("com.miui.analytics", core.dex(), UnpatchedTelemetryTest.framework());
+            AndroidSandbox a = patched(client, p, true)) {
+          c.secure("upload_log_pref", uep);
+          a.secure("upload_log_pref", uep);
+          a.connectService("com.miui.action.ANALYTICS_SERVICE", c, Scenarios.analyticsCoreBinder(c));
+          Scenarios.notesTrackerOnly(a);
+          assertTrue(a.staticField("com.miui.notes.a.a", "b") != null, "getTracker hands out a Tracker");
+          boolean consented = p == Policy.HONOR_SWITCH && Integer.valueOf(1).equals(uep);
+          String what = p + " uep=" + uep;
+          boolean any = c.network().sent().stream().anyMatch(r -> r.carries("note_opened") || r.carries("note_shared"));
+          assertEquals(consented, any, what + ": events reach the unpatched core only with consent");
+          assertEquals(List.of(), a.codeLoads(), what + ": no analytics code loaded");
+        }
       }
     }
   }
@@ -315,8 +369,45 @@ class PatchedBehaviourTest {
   @Test
   void adSdks() {
     Fixture f = TelemetryFixtures.msa();
-    blockAlways(f, true, Scenarios::msa);
+    blockAlways(f, true, b -> {
+      assertEquals("no fill", Scenarios.msa(b), "no ad is loaded: callers see \"no fill\"");
+      assertEquals("pending", Scenarios.msaListeners(b), "load listeners are never called");
+    });
     honorMatrix(f, true, Scenarios::msa);
+    for (Integer uep : new Integer[] {null, 0, -1}) {
+      try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+        b.secure("upload_log_pref", uep);
+        assertEquals("no fill", Scenarios.msa(b), "honor-switch, upload_log_pref=" + uep);
+        assertEquals("pending", Scenarios.msaListeners(b));
+      }
+    }
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      b.secure("upload_log_pref", 1);
+      assertEquals(Scenarios.AD_TITLE, Scenarios.msa(b), "with consent the ad SDKs work as before");
+      assertEquals("loaded, feed " + Scenarios.AD_TITLE, Scenarios.msaListeners(b));
+      assertTrue(b.network().sent().stream().anyMatch(r -> "log.ad.xiaomi.com".equals(r.host())),
+          "consented impressions are reported");
+    }
+    for (Policy p : Policy.values()) {
+      try (AndroidSandbox b = patched(f, p, true)) {
+        // block: every switch on; honor-switch: every switch unset
+        b.secure("upload_log_pref", p == Policy.BLOCK ? 1 : null)
+            .global("personalized_ad_enabled", p == Policy.BLOCK ? 1 : null);
+        Scenarios.msa(b);
+        assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "b", b.context()),
+            p + ": the SDKs see personalized ads off");
+        assertEquals(false, b.callStatic("com.xiaomi.miglobaladsdk.MiAdManager", "isInitialized"),
+            p + ": the SDK is never initialised");
+        assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()),
+            p + ": the SDKs' own read of personalized_ad_enabled says off");
+      }
+    }
+    try (AndroidSandbox b = patched(f, Policy.HONOR_SWITCH, true)) {
+      b.secure("upload_log_pref", 1).global("personalized_ad_enabled", 1);
+      assertEquals(true, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()), "an explicit opt-in is obeyed");
+      b.global("personalized_ad_enabled", 2);
+      assertEquals(false, b.callStatic("com.xiaomi.ad.common.a.b", "c", b.context()), "bit 0x1 off");
+    }
   }
 
   @Test
@@ -352,6 +443,14 @@ class PatchedBehaviourTest {
       assertFalse(Scenarios.personalizedAds(b));
       Scenarios.legacyAnalytics(b);
       assertNothingLeaves(b, "legacy analytics, block");
+      // the raw reader behind the getters: bit 0x1 reads off, the other bits keep their stored value
+      b.global("personalized_ad_enabled", 3);
+      assertFalse(Scenarios.personalizedAds(b));
+      assertEquals(true, b.callStatic("android.provider.MiuiSettings$Ad", "isPersonalizedAdDialogPromoted",
+          b.call(b.context(), "getContentResolver")));
+      b.global("personalized_ad_enabled", null);
+      assertEquals(false, b.callStatic("android.provider.MiuiSettings$Ad", "isPersonalizedAdDialogPromoted",
+          b.call(b.context(), "getContentResolver")), "unset: no bit is on");
     }
     try (AndroidSandbox b = Scenarios.sandbox("android", framework(Policy.HONOR_SWITCH), null)) {
       assertFalse(Scenarios.uep(b), "unset is off");

@@ -17,6 +17,8 @@ final class Scenarios {
   static final String INCOGNITO_URL = "https://secret.example.net/private-diary";
   static final String SEARCH_WORDS = "symptoms of flu";
   static final String DOWNLOAD_URL = "https://files.example.org/statement.pdf";
+  /** What the ad servers fill an ad request with. */
+  static final String AD_TITLE = "Summer sale";
   /** The host OneTrack's server config redirects events to. */
   static final String REPLACED_HOST = "collector.tracking-example.net";
 
@@ -31,6 +33,9 @@ final class Scenarios {
     if (r.url().contains("/api/checkupdate/lastusefulversion")) {
       return FakeNetwork.Response.ok("{\"url\":\"https://file.market.xiaomi.com/download/analytics/analytics.apk\","
           + "\"force\":false}");
+    }
+    if (r.url().contains("api.ad.intl.xiaomi.com/u/api/") || r.url().contains("api.ad.xiaomi.com/v2/ad/get")) {
+      return FakeNetwork.Response.ok("{\"title\":\"" + AD_TITLE + "\"}");
     }
     if (r.url().endsWith("/analytics.apk")) {
       return new FakeNetwork.Response(200, new byte[] {'P', 'K', 3, 4, 0, 0});
@@ -71,6 +76,8 @@ final class Scenarios {
     Object action = b.callStatic("com.xiaomi.analytics.Actions", "newEventAction", "note_opened");
     b.call(action, "addParam", "title", "Diary: visit to the clinic");
     b.call(tracker, "track", action);
+    Object log = b.callStatic("com.xiaomi.analytics.LogEvent", "create", "note_shared to com.whatsapp");
+    b.call(tracker, "log", log);
   }
 
   /** AnalyticsCore's binder, as a client app would see it after bindService. */
@@ -119,8 +126,14 @@ final class Scenarios {
     return (Integer) b.callStatic("com.miui.securityscan.a.a", "a", b.context());
   }
 
+  /** MSA shows ads: returns the native ad's title or "no fill". */
   static Object msa(AndroidSandbox b) {
     return b.callStatic("com.miui.msa.global.a", "a", b.context());
+  }
+
+  /** What MSA's MiMo ad listeners heard: "pending" when no load ever completed. */
+  static Object msaListeners(AndroidSandbox b) {
+    return b.staticField("com.miui.msa.global.a", "b");
   }
 
   static void daemon(AndroidSandbox b) {

@@ -75,6 +75,15 @@ class UnpatchedTelemetryTest {
   }
 
   @Test
+  void analyticsClientLoadsAnalyticsCodeBundledInItsAssets() {
+    try (AndroidSandbox b = Scenarios.sandbox("com.miui.notes", TelemetryFixtures.analyticsClientApp().dex(), framework())) {
+      b.asset("analytics_core_2.7.9.apk", new byte[] {'P', 'K', 3, 4, 0, 0});
+      Scenarios.notes(b);
+      assertTrue(b.codeLoads().stream().anyMatch(p -> p.endsWith("asset_analytics.apk")), b.codeLoads().toString());
+    }
+  }
+
+  @Test
   void analyticsClientHandsEventsToAnalyticsCoreWhichUploadsThem() {
     try (AndroidSandbox core = Scenarios.sandbox("com.miui.analytics", TelemetryFixtures.analyticsCore().dex(), framework());
         AndroidSandbox app = Scenarios.sandbox("com.miui.notes", TelemetryFixtures.analyticsClientApp().dex(), framework())) {
@@ -82,6 +91,7 @@ class UnpatchedTelemetryTest {
       Scenarios.notesTrackerOnly(app);
       assertTrue(anyCarries(core, r -> r.url().endsWith("/track/spock"), "note_opened"), core.network().sent().toString());
       assertTrue(anyCarries(core, r -> true, "Diary: visit to the clinic"));
+      assertTrue(anyCarries(core, r -> true, "note_shared"), "Tracker.log events too");
     }
   }
 
@@ -142,11 +152,14 @@ class UnpatchedTelemetryTest {
   void adSdksTrackViewsAndClicksWithTheAdId() {
     try (AndroidSandbox b = Scenarios.sandbox("com.miui.msa.global", TelemetryFixtures.msa().dex(), framework())) {
       b.global("ad_aaid", null);
-      Scenarios.msa(b);
+      assertEquals(Scenarios.AD_TITLE, Scenarios.msa(b));
+      assertEquals("loaded, feed " + Scenarios.AD_TITLE, Scenarios.msaListeners(b));
       for (String h : TelemetryFixtures.msa().telemetryHosts()) {
         assertTrue(b.network().sent().stream().anyMatch(r -> h.equals(r.host())), h + " in " + b.network().sent());
       }
       assertTrue(anyCarries(b, host("e.ad.xiaomi.com"), "\"personalized\":true"), "personalized ads default on");
+      assertTrue(b.network().sent().stream().anyMatch(r -> r.url().contains("personalized=true")),
+          "the SDK's own read of personalized_ad_enabled: unset counts as on");
     }
   }
 

@@ -7,6 +7,7 @@ import dev.untrack.rom.firmware.Partition;
 import dev.untrack.rom.io.AtomicOutput;
 import dev.untrack.rom.io.ByteSource;
 import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.rom.lp.SuperLayout;
 import dev.untrack.rom.sparse.FastbootSplit;
 import dev.untrack.rom.sparse.SparseImage;
 import dev.untrack.rom.sparse.SparseWriter;
@@ -81,19 +82,25 @@ final class FastbootRepacker implements Repacker {
           Path img = direct.get(top.name());
           try (FileByteSource src = FileByteSource.open(img)) {
             notes.add(String.join(" + ", members) + ": " + RepackSupport.sizeChange(top.name(), top.size(), src.size()));
-            writeImage(pkg, members, sparse, src, img, work, replaced, temps, notes);
+            writeImage(pkg, members, sparse, src, null, img, work, replaced, temps, notes);
           }
         } else {
           try (SuperRebuild sup = SuperRebuild.of(top.content(), String.join(" + ", members),
               logicalByParent.get(top.name()), notes)) {
-            writeImage(pkg, members, sparse, sup.image(), null, work, replaced, temps, notes);
+            writeImage(pkg, members, sparse, sup.image(), sup.layout(), null, work, replaced, temps, notes);
           }
         }
       }
       regenerateCrcLists(pkg, replaced, notes);
       notes.add(flashScriptNote(pkg));
       writeContainer(fw, pkg, replaced, r.output());
-      notes.add("every other member copied byte for byte (" + pkg.format().name().toLowerCase() + ")");
+      notes.add(switch (pkg.format()) {
+        case TGZ -> "every other tar entry copied byte for byte (headers and mtimes kept), gzip made again without a "
+            + "timestamp";
+        case TAR -> "every other tar entry copied byte for byte (headers and mtimes kept)";
+        case ZIP -> "every other zip entry copied as its raw record";
+        case DIRECTORY -> "every other file copied byte for byte";
+      });
     } finally {
       for (Path t : temps) {
         Files.deleteIfExists(t);
@@ -113,7 +120,7 @@ final class FastbootRepacker implements Repacker {
 
   /** Writes {@code image} in the form the original members had; records the new members in {@code replaced}. */
   private static void writeImage(FastbootPackage pkg, List<String> members, boolean sparse, ByteSource image,
-      Path imageFile, Path work, Map<String, Replacement> replaced, List<Path> temps, List<String> notes)
+      SuperLayout layout, Path imageFile, Path work, Map<String, Replacement> replaced, List<Path> temps, List<String> notes)
       throws IOException {
     if (!sparse) {
       if (imageFile != null) {
@@ -132,7 +139,11 @@ final class FastbootRepacker implements Repacker {
     Path whole = RepackSupport.tempFile(work, "sparse");
     temps.add(whole);
     try (FileChannel ch = FileChannel.open(whole, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      SparseWriter.write(image, ch, ImageRepacker.sparseOptions(blockSize));
+      if (layout != null) {
+        layout.writeSparse(ch, ImageRepacker.sparseOptions(blockSize)); // free space as DONT_CARE
+      } else {
+        SparseWriter.write(image, ch, ImageRepacker.sparseOptions(blockSize));
+      }
     }
     if (members.size() == 1) {
       replaced.put(members.get(0), Replacement.file(whole));
@@ -259,6 +270,9 @@ final class FastbootRepacker implements Repacker {
     var m = pkg.file(member);
     if (m.isEmpty() || original.legacy()) {
       return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE;
+    }
+    if (original.parts() == 1 && m.get().size() <= FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE) {
+      return FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE; // one part at the default: nothing to learn
     }
     SparseImage image = SparseImage.open(pkg.open(m.get()));
     for (long candidate : CANDIDATE_SIZES) {

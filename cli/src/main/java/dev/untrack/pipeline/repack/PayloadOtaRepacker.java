@@ -93,6 +93,7 @@ final class PayloadOtaRepacker implements Repacker {
         notes.add(PAYLOAD + ": " + RepackSupport.sizeChange(pu.name(), pu.newSize(), src.size())
             + ", written as XZ in 2 MiB chunks with new hash and CoW estimate");
       }
+      checkGroups(payload, r.changedPartitions(), fw.path() + " > " + PAYLOAD);
       Path newPayload = RepackSupport.tempFile(work, "payload-out");
       temps.add(newPayload);
       PayloadWriteResult res = new PayloadWriter(payload.manifest(), PayloadWriter.Options.defaults(work), signer)
@@ -128,6 +129,10 @@ final class PayloadOtaRepacker implements Repacker {
       } else {
         notes.add("OTA zip has no whole-file signature: no --ota-key (stock recovery refuses it)");
       }
+      if (zip.entry("care_map.pb").isPresent()) {
+        notes.add("care_map.pb copied unchanged: its block ranges describe the original images (only "
+            + "update_verifier reads it, after an install through the system updater)");
+      }
       notes.add("every other zip entry copied raw");
     } finally {
       for (Closeable c : open) {
@@ -138,6 +143,26 @@ final class PayloadOtaRepacker implements Repacker {
       }
     }
     return new RepackResult(notes);
+  }
+
+  /** Before any compression: the new sizes in each dynamic group must fit the group's size. */
+  static void checkGroups(Payload payload, Map<String, Path> changed, String source) throws IOException {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (PartitionUpdate pu : payload.partitions()) {
+      Path img = changed.get(pu.name());
+      sizes.put(pu.name(), img != null ? Files.size(img) : pu.newSize());
+    }
+    for (var g : payload.manifest().groups()) {
+      long sum = 0;
+      for (String n : g.partitionNames()) {
+        sum += sizes.getOrDefault(n, 0L);
+      }
+      if (g.maxSize() > 0 && sum > g.maxSize()) {
+        throw new UserException(ExitCode.PATCH_FAILED, source + ": dynamic group '" + g.name() + "' needs " + sum
+            + " bytes but has " + g.maxSize() + " (" + (sum - g.maxSize())
+            + " bytes missing); make the changed images smaller (nothing was written)");
+      }
+    }
   }
 
   private static String describe(SigningKey key) {

@@ -38,6 +38,44 @@ public final class MethodEditor {
   /** The new body (null if nothing changed) and per-step results. */
   public record Outcome(MethodImplementation implementation, List<StepResult> steps) {}
 
+  /**
+   * Why two actions may not both change one method, or null when they can be combined: string rewrites always
+   * combine; the same {@code return-default}, {@code return} or {@code gate} from two patches is one change;
+   * a body change and string rewrites combine when they come from different patches. Within one patch a method
+   * gets one body change or string rewrites, never both.
+   */
+  public static String conflict(Step first, Step second) {
+    Operation a = first.action().operation();
+    Operation b = second.action().operation();
+    if (!a.touchesBody() && !b.touchesBody()) {
+      return null;
+    }
+    if (first.patch() == second.patch()) {
+      return "two actions of patch " + first.patch().id() + " (" + a.keyword() + ", " + b.keyword() + ") change "
+          + "it; one patch may give a method one body change, or string rewrites only";
+    }
+    if (a.touchesBody() && b.touchesBody() && !(a.equals(b) && sameChangeTwice(a))) {
+      return "patch " + first.patch().id() + " (" + a.keyword() + ") and patch " + second.patch().id() + " ("
+          + b.keyword() + ") both change its body; two patches may give a method only the same return-default, "
+          + "return or gate";
+    }
+    return null;
+  }
+
+  private static boolean sameChangeTwice(Operation op) {
+    return op instanceof Operation.ReturnDefault || op instanceof Operation.Return || op instanceof Operation.Gate;
+  }
+
+  /** Whether the operation throws the old body away (so string rewrites on it have nothing left to change). */
+  static boolean replacesBody(Operation op) {
+    return op instanceof Operation.ReturnDefault || op instanceof Operation.Return || op instanceof Operation.Replace;
+  }
+
+  /**
+   * Applies {@code steps} (already checked with {@link #conflict}). String rewrites run first, on the original
+   * code; then the body change, if any. A body change that throws the old body away supersedes the rewrites, and
+   * a second identical body change from another patch is superseded by the first; both are reported, not run.
+   */
   public static Outcome edit(Method m, List<Step> steps, int apiLevel, String target) throws PatchException {
     MethodImplementation original = m.getImplementation();
     if (original == null) {
@@ -46,37 +84,50 @@ public final class MethodEditor {
     List<String> params = new ArrayList<>();
     m.getParameterTypes().forEach(p -> params.add(p.toString()));
     MethodShape shape = new MethodShape((m.getAccessFlags() & 0x8) != 0, params, m.getReturnType());
+    Step bodyStep = null;
+    for (Step s : steps) {
+      if (s.action().operation().touchesBody()) {
+        bodyStep = s;
+        break;
+      }
+    }
     MethodImplementation current = original;
     boolean any = false;
-    List<StepResult> results = new ArrayList<>();
-    for (Step s : steps) {
+    StepResult[] results = new StepResult[steps.size()];
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
       Operation op = s.action().operation();
-      if (op instanceof Operation.Strings x) {
-        StringRewriter.Result r = StringRewriter.rewrite(current, v -> v.equals(x.oldValue()) ? x.newValue() : null);
-        current = r.implementation();
-        any |= r.replaced() > 0;
-        results.add(new StepResult(s, r.replaced() + " string constant(s) rewritten", r.replaced() > 0));
+      if (op.touchesBody()) {
+        if (s != bodyStep) {
+          results[i] = new StepResult(s, "superseded by patch " + bodyStep.patch().id() + " (the same "
+              + op.keyword() + ")", false);
+        }
         continue;
       }
-      if (op instanceof Operation.StringsContaining x) {
-        StringRewriter.Result r = StringRewriter.rewrite(current, v -> v.contains(x.part()) ? x.newValue() : null);
-        current = r.implementation();
-        any |= r.replaced() > 0;
-        results.add(new StepResult(s, r.replaced() + " string constant(s) rewritten", r.replaced() > 0));
+      if (bodyStep != null && replacesBody(bodyStep.action().operation())) {
+        results[i] = new StepResult(s, "superseded by patch " + bodyStep.patch().id() + " ("
+            + bodyStep.action().operation().keyword() + "): the old body and its strings are gone", false);
         continue;
       }
-      BodyChange c = body(m, original, shape, s, apiLevel, target);
+      StringRewriter.Result r = op instanceof Operation.Strings x
+          ? StringRewriter.rewrite(current, v -> v.equals(x.oldValue()) ? x.newValue() : null)
+          : StringRewriter.rewrite(current, v -> v.contains(((Operation.StringsContaining) op).part())
+              ? ((Operation.StringsContaining) op).newValue() : null);
+      current = r.implementation();
+      any |= r.replaced() > 0;
+      results[i] = new StepResult(s, r.replaced() + " string constant(s) rewritten", r.replaced() > 0);
+    }
+    if (bodyStep != null) {
+      MethodImplementation base = current;
+      BodyChange c = body(m, base, shape, bodyStep, apiLevel, target);
       boolean same = c.alreadyApplied;
       if (!same) {
         current = c.implementation;
         any = true;
       }
-      results.add(new StepResult(s, same ? "already applied" : c.detail, !same));
-      if (same) {
-        current = original;
-      }
+      results[steps.indexOf(bodyStep)] = new StepResult(bodyStep, same ? "already applied" : c.detail, !same);
     }
-    return new Outcome(any ? current : null, results);
+    return new Outcome(any ? current : null, List.of(results));
   }
 
   private record BodyChange(MethodImplementation implementation, String detail, boolean alreadyApplied) {}

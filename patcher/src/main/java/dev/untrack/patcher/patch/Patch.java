@@ -38,6 +38,15 @@ public record Patch(
     return fingerprints.stream().filter(f -> f.name().equals(name)).findFirst();
   }
 
+  /** The verification claims that hold under policy {@code p} (none if the patch does not apply under it). */
+  public List<VerifyClaim> verifiesUnder(Policy p) {
+    List<VerifyClaim> out = new ArrayList<>();
+    if (appliesUnder(p)) {
+      verifies.stream().filter(v -> v.holdsUnder(p)).forEach(out::add);
+    }
+    return out;
+  }
+
   /** The actions that run under policy {@code p} (none if the patch itself does not apply under it). */
   public List<Action> actionsUnder(Policy p) {
     List<Action> out = new ArrayList<>();

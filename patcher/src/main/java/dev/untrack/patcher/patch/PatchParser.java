@@ -265,6 +265,8 @@ public final class PatchParser {
         default -> {
           if (kw.equals("action") || kw.startsWith("action@")) {
             actions.add(parseAction(l));
+          } else if (kw.startsWith("verify@")) {
+            verifies.add(parseVerify(l));
           } else {
             throw error(l.no(), l.keyword(), "unknown directive '" + kw + "' in patch " + id);
           }
@@ -302,10 +304,26 @@ public final class PatchParser {
             + ", which patch " + id + " does not define");
       }
     }
+    for (VerifyClaim v : verifies) {
+      if (policy != PolicyScope.ANY && v.scope() != PolicyScope.ANY && v.scope() != policy) {
+        throw new PatchSyntaxException(v.pos(), "verify@" + v.scope().keyword() + " in a patch with policy "
+            + policy.keyword() + " would never be checked");
+      }
+    }
     for (Fingerprint f : fingerprints) {
       if (verifies.stream().noneMatch(v -> v.fingerprint().equals(f.name()))) {
         throw new PatchSyntaxException(f.pos(), "fingerprint " + f.name()
             + " has no 'verify' claim (say what the checker will see)");
+      }
+      // A fingerprint acted on under a policy needs a claim for that policy: what holds differs (a stub is
+      // neutralized under block, the same method gated under honor-switch).
+      for (dev.untrack.patcher.Policy p : dev.untrack.patcher.Policy.values()) {
+        boolean acted = policy.includes(p)
+            && actions.stream().anyMatch(a -> a.fingerprint().equals(f.name()) && a.scope().includes(p));
+        if (acted && verifies.stream().noneMatch(v -> v.fingerprint().equals(f.name()) && v.scope().includes(p))) {
+          throw new PatchSyntaxException(f.pos(), "fingerprint " + f.name() + " has no 'verify' claim under --policy "
+              + p.keyword() + " (add 'verify@" + p.keyword() + " " + f.name() + " CLAIM')");
+        }
       }
     }
     return new Patch(id, at, title, why, sources, apps, policy, severity == null ? Severity.MEDIUM : severity,
@@ -728,6 +746,7 @@ public final class PatchParser {
   }
 
   private VerifyClaim parseVerify(Line l) throws PatchSyntaxException {
+    PolicyScope scope = scopeOf(l, "verify");
     SourcePos at = pos(l.no(), l.keyword().column());
     if (l.argc() < 2) {
       throw error(l.no(), l.keyword(), "expected 'verify FINGERPRINT CLAIM'");
@@ -747,6 +766,6 @@ public final class PatchParser {
     if (kind != VerifyClaim.Kind.STRINGS_ABSENT && !strings.isEmpty()) {
       throw error(l.no(), l.arg(2), "'" + kind.keyword() + "' takes no arguments");
     }
-    return new VerifyClaim(l.arg(0).text(), kind, strings, at);
+    return new VerifyClaim(l.arg(0).text(), scope, kind, strings, at);
   }
 }

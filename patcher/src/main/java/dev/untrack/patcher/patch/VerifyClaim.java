@@ -1,9 +1,13 @@
 package dev.untrack.patcher.patch;
 
+import dev.untrack.patcher.Policy;
 import java.util.List;
 
-/** {@code verify FINGERPRINT CLAIM}: what the independent checker will see in the output. */
-public record VerifyClaim(String fingerprint, Kind kind, List<String> strings, SourcePos pos) {
+/**
+ * {@code verify[@POLICY] FINGERPRINT CLAIM}: what the independent checker will see in the output under the
+ * policies of {@code scope} (a stub under block is neutralized, the same method gated under honor-switch).
+ */
+public record VerifyClaim(String fingerprint, PolicyScope scope, Kind kind, List<String> strings, SourcePos pos) {
   public enum Kind {
     NEUTRALIZED("neutralized"),
     GATED("gated"),
@@ -32,6 +36,10 @@ public record VerifyClaim(String fingerprint, Kind kind, List<String> strings, S
 
   public VerifyClaim {
     strings = List.copyOf(strings);
+  }
+
+  public boolean holdsUnder(Policy p) {
+    return scope.includes(p);
   }
 
   public String describe() {

@@ -115,6 +115,28 @@ class PatchLoaderTest {
   }
 
   @Test
+  void verifyClaimsArePerPolicy() throws Exception {
+    String scoped = EXAMPLE.replace("  verify track neutralized\n",
+        "  verify@block track neutralized\n  verify@honor-switch track gated\n");
+    Patch p = load(scoped, CONSENT).patches().stream().filter(x -> x.id().equals("onetrack.track")).findFirst()
+        .orElseThrow();
+    assertEquals(List.of(VerifyClaim.Kind.NEUTRALIZED),
+        p.verifiesUnder(dev.untrack.patcher.Policy.BLOCK).stream().map(VerifyClaim::kind).toList());
+    assertEquals(List.of(VerifyClaim.Kind.GATED),
+        p.verifiesUnder(dev.untrack.patcher.Policy.HONOR_SWITCH).stream().map(VerifyClaim::kind).toList());
+    // a fingerprint acted on under a policy needs a claim for it
+    String blockOnly = EXAMPLE.replace("  verify track neutralized\n", "  verify@block track neutralized\n");
+    assertTrue(error(blockOnly, CONSENT).getMessage().contains("has no 'verify' claim under --policy honor-switch"),
+        error(blockOnly, CONSENT).getMessage());
+    String never = EXAMPLE.replace("  policy  any\n", "  policy  block\n")
+        .replace("  action@honor-switch track gate Ldev/untrack/inject/Consent;->allowed(Landroid/content/Context;)Z\n", "")
+        .replace("  verify track neutralized\n", "  verify track neutralized\n  verify@honor-switch track gated\n");
+    assertTrue(error(never, CONSENT).getMessage().contains("would never be checked"), error(never, CONSENT).getMessage());
+    assertTrue(error(EXAMPLE.replace("  verify track neutralized\n", "  verify@sometimes track neutralized\n"), CONSENT)
+        .getMessage().contains("unknown policy 'sometimes'"));
+  }
+
+  @Test
   void helpersAreCheckedAtLoad() {
     assertTrue(error(EXAMPLE).getMessage().contains("requires helper consent, which is not loaded"));
     assertTrue(error(EXAMPLE, CONSENT.substring(0, CONSENT.indexOf("helper@honor-switch"))).getMessage()

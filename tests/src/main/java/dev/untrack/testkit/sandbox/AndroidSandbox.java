@@ -127,6 +127,17 @@ public final class AndroidSandbox implements AutoCloseable {
     return List.copyOf((List<String>) staticField("android.util.Log", "lines"));
   }
 
+  /** Puts a file into the app's assets (what {@code Context.getAssets()} opens). */
+  public AndroidSandbox asset(String name, byte[] bytes) {
+    try {
+      Path dir = Files.createDirectories(dataDir.resolve("assets"));
+      Files.write(dir.resolve(name), bytes);
+      return this;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Paths the app tried to load code from ({@code DexClassLoader}/{@code PathClassLoader}). */
   @SuppressWarnings("unchecked")
   public List<String> codeLoads() {

@@ -266,6 +266,18 @@ class FastbootRepackTest {
     Path out = dir.resolve("vbmeta-out.img");
     repack(raw, Map.of("vbmeta", newVbmeta), out);
     assertArrayEquals(Files.readAllBytes(newVbmeta), Files.readAllBytes(out));
+    Path sparseIn = dir.resolve("odm.img");
+    byte[] odm = PayloadFixtures.image(64, 4096, 5);
+    try (FileChannel ch = FileChannel.open(sparseIn, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      SparseWriter.write(new dev.untrack.rom.io.ArrayByteSource(odm, "odm"), ch, SparseWriter.Options.DEFAULT);
+    }
+    byte[] newOdm = PayloadFixtures.image(64, 4096, 6);
+    Path sparseOut = dir.resolve("odm-out.img");
+    repack(sparseIn, Map.of("odm", Files.write(dir.resolve("odm.new"), newOdm)), sparseOut);
+    try (FileByteSource src = FileByteSource.open(sparseOut)) {
+      assertTrue(SparseImage.isSparse(src));
+      assertArrayEquals(newOdm, bytes(SparseImage.open(src)));
+    }
     Path superOut = dir.resolve("super-out.img");
     RepackResult r = repack(superSparse, Map.of("product_a", newProduct), superOut);
     assertTrue(r.notes().toString().contains("re-sparsed"), r.notes().toString());

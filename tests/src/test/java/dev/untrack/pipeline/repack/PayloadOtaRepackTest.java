@@ -187,7 +187,10 @@ class PayloadOtaRepackTest {
 
   @Test
   void signedRepack() throws IOException {
-    Path in = ota("in.zip", 64);
+    Path in = dir.resolve("vendor-signed.zip");
+    SigningKey vendor = KeyGenerator.generate(KeyGenOptions.defaults(Instant.parse("2024-01-01T00:00:00Z"))
+        .withBits(2048).withDistinguishedName("CN=vendor"));
+    dev.untrack.signing.ota.OtaZipSigner.sign(ota("in.zip", 64), in, vendor);
     byte[] before = Files.readAllBytes(in);
     byte[] newSystem = PayloadFixtures.image(640, 4096, 99);
     Path img = Files.write(dir.resolve("system.new"), newSystem);
@@ -216,6 +219,22 @@ class PayloadOtaRepackTest {
     try (FileByteSource f = FileByteSource.open(out); ZipArchive z = ZipArchive.open(f)) {
       assertEquals(0, z.comment().length);
     }
+  }
+
+  @Test
+  void groupOverflowSaysHowMuchIsMissing() throws IOException {
+    Path in = ota("in.zip", 64);
+    Manifest.Group g = new Manifest.Group("qti_dynamic_partitions", 1L << 34, List.of());
+    Path huge = dir.resolve("huge.img");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength((1L << 34) - VENDOR.length + 4096); // sparse file: one block over the group
+    }
+    Path out = dir.resolve("out.zip");
+    dev.untrack.cli.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.untrack.cli.UserException.class, () -> repack(in, Map.of("system", huge), out, null));
+    assertTrue(e.getMessage().contains("4096 bytes missing"), e.getMessage());
+    assertTrue(e.getMessage().contains(g.name()), e.getMessage());
+    assertFalse(Files.exists(out));
   }
 
   @Test
