@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.AtomicOutput;
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.FileByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -307,17 +308,7 @@ public final class PayloadWriter {
 
           @Override
           public int read(long position, ByteBuffer dst) throws IOException {
-            if (position >= size) {
-              return -1;
-            }
-            if (dst.remaining() > size - position) {
-              ByteBuffer d = dst.duplicate();
-              d.limit(d.position() + (int) (size - position));
-              int n = channel.read(d, position);
-              dst.position(dst.position() + Math.max(n, 0));
-              return n;
-            }
-            return channel.read(dst, position);
+            return FileByteSource.read(channel, size, position, dst);
           }
 
           @Override
