@@ -91,6 +91,19 @@ class RomPatchCliTest {
   }
 
   @Test
+  void noHostsAndAGivenMtime() throws Exception {
+    Path in = RomImages.erofs(dir);
+    Path out = dir.resolve("out.img");
+    Run r = run("patch", in.toString(), "-o", out.toString(), "--no-hosts", "--mtime", "1700000000");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertFalse(r.out().contains("hosts:"), r.out());
+    assertArrayEquals(RomImages.read(in, RomImages.HOSTS).orElseThrow().content(),
+        RomImages.read(out, RomImages.HOSTS).orElseThrow().content());
+    assertEquals(1700000000L, RomImages.read(out, RomImages.TELEMETRY_APK).orElseThrow().entry().mtime());
+    assertEquals(1700000000L, RomImages.read(out, "/system/app/Joyose").orElseThrow().entry().mtime());
+  }
+
+  @Test
   void sparseImageComesOutSparse() throws Exception {
     Path raw = RomImages.ext4(dir);
     Path in = OracleImages.img2simg(raw, dir.resolve("system.simg"));
