@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Runs the whole job on a built-in demo and prints what changed.",
-      "Builds a Mint-like browser and a OneTrack system app in code, scans them, patches them with the built-in",
-      "patch set and checks the result against the originals. Needs no input and no network; the same version",
-      "always writes the same bytes. See docs/demo.md."
+      "Builds in code a Mint-like browser, a OneTrack system app, a MiStat framework jar and a small Xiaomi-like",
+      "fastboot firmware holding them; scans them, patches the apps and the firmware with the built-in patch set",
+      "and checks the results against the originals. Needs no input and no network; the same version always",
+      "writes the same bytes. See docs/demo.md."
     },
     footer = {"", "Examples:", "  untrack demo", "  untrack demo -o /tmp/demo --json"})
 final class DemoCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.untrack.cli;
 
+import dev.untrack.pipeline.rom.RomPatchException;
 import dev.untrack.rom.RomFormatException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -17,6 +18,9 @@ final class ErrorReporter {
     }
     if (t instanceof RomFormatException) {
       return ExitCode.BAD_INPUT;
+    }
+    if (t instanceof RomPatchException r && r.missingBytes() > 0) {
+      return ExitCode.PATCH_FAILED; // the patched result does not fit its partition
     }
     String type = t.getClass().getName();
     // Module exceptions are matched by name so this class does not need every module at compile time order.

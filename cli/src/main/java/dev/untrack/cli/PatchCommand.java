@@ -10,9 +10,6 @@ import dev.untrack.pipeline.rom.RomPatch;
 import dev.untrack.pipeline.rom.RomPatchReport;
 import dev.untrack.pipeline.rom.RomPatchRequest;
 import dev.untrack.pipeline.rom.RomPatchText;
-import dev.untrack.signing.keys.KeyLoader;
-import dev.untrack.signing.keys.KeyLocation;
-import dev.untrack.signing.keys.PasswordSource;
 import dev.untrack.signing.apk.InstallLocation;
 import dev.untrack.signing.apk.SigningMode;
 import java.io.PrintWriter;
@@ -74,10 +71,7 @@ final class PatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
-  @Option(names = "--avb-key", paramLabel = "FILE",
-      description = "Firmware: re-sign vbmeta (and AVB footers) with this RSA key (.pk8 or keystore without "
-          + "password) instead of disabling verity; for devices that accept a user AVB key.")
-  Path avbKey;
+  @Mixin FirmwareKeyOptions firmwareKeys = new FirmwareKeyOptions();
 
   @Option(names = "--avb-flags", paramLabel = "FLAGS", defaultValue = "0x1",
       description = "Firmware without --avb-key: flags ORed into the top-level vbmeta: 0x1 (default, "
@@ -100,7 +94,7 @@ final class PatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(input)) {
+    if (!Files.isRegularFile(input) && !Files.isDirectory(input)) {
       throw new UserException(ExitCode.BAD_INPUT, input + ": no such file");
     }
     if (SingleAppPatch.sameFile(input, output)) {
@@ -133,9 +127,9 @@ final class PatchCommand implements Callable<Integer> {
     }
     PatchSet set = source.toPatchSets().load();
     SingleAppPatch.KeySupplier keys = key.given() ? () -> key.load(System.console()) : null;
-    SingleAppPatch.KeySupplier avb = avbKey == null ? null
-        : () -> KeyLoader.load(new KeyLocation(avbKey, null, null, PasswordSource.none(), null));
-    RomPatchRequest request = new RomPatchRequest(input, output, set, policy, sign, keys, avb, flags(), !noHosts,
+    SingleAppPatch.KeySupplier avb = firmwareKeys.avb();
+    SingleAppPatch.KeySupplier ota = firmwareKeys.ota();
+    RomPatchRequest request = new RomPatchRequest(input, output, set, policy, sign, keys, avb, ota, flags(), !noHosts,
         mtime, sizes(), Runtime.getRuntime().availableProcessors());
     RomPatchReport report = RomPatch.run(request, TerminalProgress.forHumans(json));
     PrintWriter out = spec.commandLine().getOut();
@@ -159,7 +153,7 @@ final class PatchCommand implements Callable<Integer> {
     if (f != 1 && f != 3) {
       throw new UserException(ExitCode.USAGE, "--avb-flags must be 0x1 or 0x3, not " + avbFlags);
     }
-    if (avbKey != null && !avbFlags.equals("0x1")) {
+    if (firmwareKeys.avbGiven() && !avbFlags.equals("0x1")) {
       throw new UserException(ExitCode.USAGE, "--avb-flags and --avb-key exclude each other: with a key "
           + "vbmeta is re-signed and verification stays on");
     }

@@ -117,7 +117,8 @@ public final class Demo {
       List<String> applied = r.applied().stream().map(x -> x.patch() + ": " + x.title()).toList();
       String sig = p.signature() == null ? "not checked" : p.signature().status();
       stories.add(new DemoReport.AppStory(a.fileName(), a.packageName(), a.story(), location(a), applied,
-          r.changedEntries(), b.count("live"), p.count("live"), r.signing(), r.signingNote(), sig,
+          r.changedEntries(), b.count("live"), p.count("live"),
+          "resign".equals(r.signing()) ? "resign (with the demo user key)" : r.signing(), r.signingNote(), sig,
           "original/" + a.fileName(), "patched/" + a.fileName()));
       liveBefore += b.count("live");
       liveAfter += p.count("live");

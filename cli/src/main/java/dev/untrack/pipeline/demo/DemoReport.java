@@ -30,10 +30,10 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
   /**
    * @param firmware the synthetic fastboot package (relative path)
    * @param summary one line per thing the firmware holds or the ROM step did
-   * @param patched the patched package, or null when the ROM step did not run
+   * @param patched the patched package, or its patched partition images (relative paths)
    * @param note why the ROM step did not run, or what it did
    */
-  public record RomStory(String firmware, List<String> summary, String patched, String note) {}
+  public record RomStory(String firmware, List<String> summary, List<String> patched, String note) {}
 
   public DemoReport withRom(RomStory r) {
     return new DemoReport(outputDir, policy, apps, liveBefore, liveAfter, r);
@@ -70,9 +70,7 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
       out.add("");
       out.add("firmware: " + rom.firmware());
       rom.summary().forEach(s -> out.add("  " + s));
-      if (rom.patched() != null) {
-        out.add("  patched firmware: " + rom.patched());
-      }
+      out.add("  patched: " + String.join(", ", rom.patched()));
       if (rom.note() != null) {
         out.add("  " + rom.note());
       }
@@ -86,12 +84,22 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
     }
     if (rom != null) {
       out.add("  " + rom.firmware() + "  (the synthetic firmware, original apps)");
-      if (rom.patched() != null) {
-        out.add("  " + rom.patched() + "  (the patched firmware)");
+      for (String p : rom.patched()) {
+        if (p.endsWith(".img")) {
+          out.add("  firmware/images/" + p.substring(p.lastIndexOf('/') + 1) + "  (original partition image)");
+        }
+        out.add("  " + p + "  (patched)");
       }
     }
     out.add("  report.txt, report.json  (this report)");
     out.add("check it yourself: untrack scan " + outputDir + "/patched --baseline " + outputDir + "/original");
+    if (rom != null) {
+      for (String p : rom.patched()) {
+        String name = p.substring(p.lastIndexOf('/') + 1);
+        String original = name.endsWith(".img") ? "firmware/images/" + name : rom.firmware();
+        out.add("                   untrack scan " + outputDir + "/" + p + " --baseline " + outputDir + "/" + original);
+      }
+    }
     return out;
   }
 }

@@ -1,6 +1,18 @@
 package dev.untrack.pipeline.demo;
 
 import dev.untrack.checker.Checker;
+import dev.untrack.checker.input.FirmwareScanSource;
+import dev.untrack.patcher.PatchException;
+import dev.untrack.patcher.patch.PatchSet;
+import dev.untrack.patches.BuiltinPatches;
+import dev.untrack.pipeline.rom.CheckerVerdict;
+import dev.untrack.pipeline.rom.RomPatch;
+import dev.untrack.pipeline.rom.RomPatchReport;
+import dev.untrack.pipeline.rom.RomPatchRequest;
+import dev.untrack.pipeline.rom.RomPatchText;
+import dev.untrack.rom.RomFormatException;
+import dev.untrack.rom.firmware.Partition;
+import java.io.InputStream;
 import dev.untrack.checker.ScanOptions;
 import dev.untrack.checker.report.AppReport;
 import dev.untrack.checker.report.ScanReport;
@@ -8,7 +20,6 @@ import dev.untrack.pipeline.InspectReport;
 import dev.untrack.pipeline.Inspector;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.rom.firmware.Firmware;
-import dev.untrack.rom.firmware.FirmwareFiles;
 import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.signing.SigningException;
 import dev.untrack.signing.keys.SigningKey;
@@ -24,13 +35,14 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The demo's ROM steps: build the synthetic firmware from the original apps, inspect it and scan it as
- * {@code untrack inspect} and {@code untrack scan} would.
+ * The demo's ROM steps: build the synthetic firmware from the original apps, inspect and scan it as
+ * {@code untrack inspect} and {@code untrack scan} do, then patch it as {@code untrack patch ROM} does.
  */
 final class DemoRom {
   private DemoRom() {}
 
-  static DemoReport.RomStory run(Path work, Demo.Options o, Function<Object, String> json) throws IOException {
+  static DemoReport.RomStory run(Path work, Demo.Options o, Function<Object, String> json)
+      throws IOException, PatchException {
     Map<DemoApp, Path> apps = new LinkedHashMap<>();
     for (DemoApp a : DemoApp.all()) {
       apps.put(a, work.resolve("original").resolve(a.fileName()));
@@ -64,28 +76,89 @@ final class DemoRom {
             + (a.sdks().isEmpty() ? "" : "  SDKs: " + String.join(", ", a.sdks())));
       }
       ScanReport scan;
-      try (Firmware fw = FirmwareReader.open(built.file(), FirmwareReader.Options.in(tmp));
-          FirmwareFiles files = FirmwareFiles.open(fw)) {
-        Checker checker = new Checker(ScanOptions.defaults().withThreads(1).withSignatures(false));
-        scan = checker.scan(new FirmwareAppsSource(relative, files));
+      try (FirmwareScanSource source = FirmwareScanSource.open(built.file(), tmp)) {
+        scan = new Checker(ScanOptions.defaults().withThreads(1)).scan(source);
       }
       long live = 0;
       for (AppReport a : scan.apps()) {
         live += a.count("live");
       }
-      summary.add("checker on the firmware: " + live + " live telemetry call sites in " + scan.apps().size()
+      summary.add("checker on the firmware: " + live + " live telemetry call sites in " + inspect.apps().size()
           + " apps and jars");
       if (o.keep()) {
         Path scans = Files.createDirectories(work.resolve("scans"));
         Files.writeString(scans.resolve("firmware-inspect.json"), json.apply(inspect) + "\n", StandardCharsets.UTF_8);
         Demo.writeScan(scan, scans.resolve("firmware-scan.json"));
       }
+      return patch(work, o, built, relative, summary, tmp);
     } finally {
       Demo.deleteTree(tmp);
     }
-    return new DemoReport.RomStory(relative, summary, null,
-        "the ROM patch step (untrack patch ROM) is not in this build yet: the firmware was built, inspected and "
-            + "scanned, not patched");
+  }
+
+  /**
+   * {@code untrack patch ROM} on the package; where this build cannot write a fastboot package yet, on its
+   * partition images one by one (what that error advises), so the ROM-level edit still runs for real.
+   */
+  private static DemoReport.RomStory patch(Path work, Demo.Options o, DemoFirmware.Built built, String relative,
+      List<String> summary, Path tmp) throws IOException, PatchException {
+    PatchSet patches = BuiltinPatches.load();
+    Path patchedDir = Files.createDirectories(work.resolve("firmware/patched"));
+    Path out = patchedDir.resolve(built.file().getFileName());
+    try {
+      RomPatchReport r = RomPatch.run(request(built.file(), out, patches, o), Progress.NONE);
+      summary.add("untrack patch ROM:");
+      lines(r, relative, summary);
+      return new DemoReport.RomStory(relative, summary, List.of("firmware/patched/" + out.getFileName()), verdict(r));
+    } catch (RomFormatException e) {
+      if (!e.isUnsupported()) {
+        throw e;
+      }
+      Files.deleteIfExists(out);
+      summary.add("untrack patch ROM on the package: " + e.detail());
+    }
+    // Partition images, as `untrack unpack --images` writes them, then `untrack patch IMAGE` on each.
+    Path images = Files.createDirectories(work.resolve("firmware/images"));
+    List<String> written = new ArrayList<>();
+    List<String> verdicts = new ArrayList<>();
+    try (Firmware fw = FirmwareReader.open(built.file(), FirmwareReader.Options.in(tmp))) {
+      for (String name : List.of("system_a", "product_a")) {
+        Partition p = fw.partition(name).orElseThrow(() -> new IllegalStateException("demo firmware without " + name));
+        Path image = images.resolve(name + ".img");
+        try (InputStream in = p.content().openStream()) {
+          Files.copy(in, image);
+        }
+        Path patched = patchedDir.resolve(name + ".img");
+        RomPatchReport r = RomPatch.run(request(image, patched, patches, o), Progress.NONE);
+        summary.add("untrack patch firmware/images/" + name + ".img:");
+        lines(r, "firmware/images/" + name + ".img", summary);
+        written.add("firmware/patched/" + name + ".img");
+        verdicts.add(name + ": " + verdict(r));
+      }
+    }
+    return new DemoReport.RomStory(relative, summary, written,
+        "the package itself is not rewritten yet; its system and product images were patched one by one ("
+            + String.join("; ", verdicts) + "); they are logical partitions: flash them from fastbootd "
+            + "(fastboot reboot fastboot) with verity disabled in vbmeta");
+  }
+
+  private static RomPatchRequest request(Path in, Path out, PatchSet patches, Demo.Options o) {
+    // untrack patch ROM's defaults: auto signing without a key (keep-cert), verity flags on vbmeta, hosts added.
+    return RomPatchRequest.of(in, out, patches, o.policy());
+  }
+
+  private static void lines(RomPatchReport r, String input, List<String> summary) {
+    List<String> l = RomPatchText.lines(r);
+    summary.add("  " + input + " (" + r.kind() + ")");
+    for (String line : l.subList(1, l.size())) {
+      summary.add("  " + line);
+    }
+  }
+
+  private static String verdict(RomPatchReport r) {
+    CheckerVerdict c = r.checker();
+    return c == null ? "checker not run" : "checker on the output: live telemetry call sites " + c.liveBefore() + " -> "
+        + c.live();
   }
 
   private static String mib(long bytes) {

@@ -26,8 +26,11 @@ final class PartitionEditPlanner {
   private static final Pattern BOOT_IMAGE = Pattern.compile("boot(-.*)?\\.(art|oat|vdex)");
   private static final Pattern SYSTEM = Pattern.compile("system(_[ab])?");
 
-  /** The edits, what they are in words, and the sources to close once the image is written. */
-  record Plan(FileSystemEdits edits, List<String> notes, List<Closeable> sources) {}
+  /**
+   * The edits, what they are in words, the paths they change (replaced, deleted, hosts), and the sources to close
+   * once the image is written.
+   */
+  record Plan(FileSystemEdits edits, List<String> notes, List<String> paths, List<Closeable> sources) {}
 
   private PartitionEditPlanner() {}
 
@@ -39,12 +42,13 @@ final class PartitionEditPlanner {
   static Plan plan(String partition, FileSystemImage fs, List<AppPatchJob.Result> apps, boolean hosts, Long mtime)
       throws IOException {
     if (apps.isEmpty() && !(hosts && SYSTEM.matcher(partition).matches())) {
-      return new Plan(new FileSystemEdits(0), List.of(), List.of());
+      return new Plan(new FileSystemEdits(0), List.of(), List.of(), List.of());
     }
     long time = mtime != null ? mtime : derivedTime(fs);
     FileSystemEdits edits = new FileSystemEdits(time);
     List<String> notes = new ArrayList<>();
     List<Closeable> sources = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
     TreeSet<String> deleted = new TreeSet<>();
     TreeSet<String> touched = new TreeSet<>();
     for (AppPatchJob.Result r : apps) {
@@ -53,6 +57,7 @@ final class PartitionEditPlanner {
       sources.add(content);
       edits.replace(path, content, time);
       notes.add("replaced " + path);
+      paths.add(path);
       String dir = parent(path);
       if (r.app().isJar()) {
         staleJarArtifacts(fs, path, deleted);
@@ -67,14 +72,15 @@ final class PartitionEditPlanner {
     for (String d : deleted) {
       edits.delete(d);
       notes.add("deleted " + d + " (stale ahead-of-time code)");
+      paths.add(d);
     }
     for (String d : touched) {
       edits.touchDirectory(d, time);
     }
     if (hosts && SYSTEM.matcher(partition).matches()) {
-      hostsEdit(fs, edits, time, notes);
+      hostsEdit(fs, edits, time, notes, paths);
     }
-    return new Plan(edits, notes, sources);
+    return new Plan(edits, notes, paths, sources);
   }
 
   /**
@@ -129,8 +135,8 @@ final class PartitionEditPlanner {
     }
   }
 
-  private static void hostsEdit(FileSystemImage fs, FileSystemEdits edits, long time, List<String> notes)
-      throws IOException {
+  private static void hostsEdit(FileSystemImage fs, FileSystemEdits edits, long time, List<String> notes,
+      List<String> paths) throws IOException {
     for (String path : List.of("/system/etc/hosts", "/etc/hosts")) {
       Optional<FsEntry> e = fs.lookup(path);
       if (e.isEmpty() || !e.get().isRegular()) {
@@ -151,6 +157,7 @@ final class PartitionEditPlanner {
         return;
       }
       edits.replace(path, new dev.untrack.rom.io.ArrayByteSource(now, path), time);
+      paths.add(path);
       notes.add("hosts: " + TelemetryHosts.builtin().blocked().size() + " telemetry hosts added to " + path);
       return;
     }

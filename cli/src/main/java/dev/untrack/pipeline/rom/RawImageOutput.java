@@ -15,7 +15,8 @@ import java.util.Map;
 /** A raw partition image in, a raw partition image out: the new image is moved into place, or the input copied. */
 final class RawImageOutput implements ContainerOutput {
   @Override
-  public List<String> write(Firmware input, Map<String, Path> changed, Path output) throws IOException {
+  public List<String> write(Firmware input, Map<String, Path> changed, Path output, Path workDir)
+      throws IOException {
     String name = input.partitions().get(0).name();
     for (String other : changed.keySet()) {
       if (!other.equals(name)) {

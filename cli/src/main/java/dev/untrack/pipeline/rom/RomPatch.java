@@ -1,8 +1,10 @@
 package dev.untrack.pipeline.rom;
 
+import dev.untrack.checker.input.FirmwareScanSource;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.SingleAppPatch;
-import dev.untrack.rom.RomFormatException;
+import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.rom.sparse.SparseImage;
 import dev.untrack.rom.firmware.AppFile;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareFiles;
@@ -28,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,19 +58,29 @@ public final class RomPatch {
       throw new IllegalArgumentException("the output must not be the input file: " + r.output());
     }
     FirmwareKind kind = FirmwareReader.detect(r.input());
-    ContainerOutput writer = ContainerOutput.forKind(kind);
-    if (writer == null) {
-      throw RomFormatException.unsupported(r.input().toString(), "firmware", 0, "writing a patched "
-          + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " is not supported yet; "
-          + "extract its partition images (untrack unpack) and patch them one by one");
-    }
     SigningKey avbKey = r.avbKey() == null ? null : r.avbKey().load();
+    SigningKey otaKey = r.otaKey() == null ? null : r.otaKey().load();
+    ContainerOutput writer = ContainerOutput.forKind(kind, isSparse(r.input()), otaKey);
     Path out = r.output().toAbsolutePath();
     Path workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
+    // Ctrl-C: the temporary images go too (the output is atomic on its own)
+    Thread cleanup = new Thread(() -> {
+      try {
+        deleteTree(workDir);
+      } catch (IOException ignored) {
+        // the JVM is going away; nothing else to do
+      }
+    }, "rom-patch-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       return run(r, progress, kind, writer, avbKey, workDir);
     } finally {
       deleteTree(workDir);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException ignored) {
+        // already shutting down: the hook runs anyway
+      }
     }
   }
 
@@ -81,6 +95,7 @@ public final class RomPatch {
       Map<String, Path> changed = new LinkedHashMap<>();
       Map<String, AvbDescriptor.Hashtree> sealed = new LinkedHashMap<>();
       List<RomPatchReport.PartitionChange> partitions = new ArrayList<>();
+      Set<String> intended = new TreeSet<>();
       if (!r.patches().isEmpty()) {
         for (Map.Entry<String, FileSystemImage> e : files.filesystems().entrySet()) {
           String name = e.getKey();
@@ -96,6 +111,8 @@ public final class RomPatch {
           try {
             PartitionResult pr = editPartition(fw, files.partition(name), plan, r, avbKey, workDir);
             changed.put(name, pr.image());
+            plan.paths().forEach(x -> intended.add(name + ":" + x));
+            intended.add(name + ":" + FirmwareScanSource.ATTRIBUTES);
             sealed.put(name, pr.descriptor());
             partitions.add(pr.change());
           } finally {
@@ -112,36 +129,48 @@ public final class RomPatch {
             continue;
           }
           changed.put(name, vb.images().get(name));
+          intended.add(name + ":");
         }
         warnings.add(VbmetaAction.WARNING);
       }
       progress.begin("writing " + r.output().getFileName(), -1);
       List<String> container;
       try {
-        container = writer.write(fw, changed, r.output());
+        container = writer.write(fw, changed, r.output(), workDir);
       } finally {
         progress.end();
       }
       List<AppChange> listed = new ArrayList<>();
       int unchanged = 0;
+      java.util.TreeMap<String, Integer> unchangedBy = new java.util.TreeMap<>();
       for (AppPatchJob.Result x : results) {
         if (x.change().patched() || x.change().failed()) {
           listed.add(x.change());
         } else {
           unchanged++;
+          unchangedBy.merge(x.change().outcome(), 1, Integer::sum);
         }
       }
       if (r.patches().isEmpty()) {
         avb.add("no patches: nothing was changed");
       }
       RomPatchReport report = new RomPatchReport(r.input().toString(), r.output().toString(), kind.name(), listed,
-          results.size(), unchanged, partitions, avb, container, warnings, changed.isEmpty(), null);
+          results.size(), unchanged, unchangedBy, partitions, avb, container, warnings, changed.isEmpty(), null);
       progress.begin("checking " + r.output().getFileName(), -1);
       try {
-        return report.withChecker(CheckerVerdict.run(fw, files, r.output(), workDir, r.threads()));
+        return report.withChecker(CheckerVerdict.run(fw, r.output(), workDir, r.threads(), intended));
       } finally {
         progress.end();
       }
+    }
+  }
+
+  private static boolean isSparse(Path input) throws IOException {
+    if (!Files.isRegularFile(input)) {
+      return false;
+    }
+    try (FileByteSource s = FileByteSource.open(input)) {
+      return SparseImage.isSparse(s);
     }
   }
 

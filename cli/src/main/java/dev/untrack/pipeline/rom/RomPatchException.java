@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * The ROM pipeline could not produce an output (an edited partition does not fit, a vbmeta cannot be updated).
- * Nothing was written. An {@link IOException}, so the CLI reports it as an output failure.
+ * Nothing was written. The CLI exits with 4 when a result does not fit ({@link #missingBytes()} &gt; 0), else
+ * with 6 (an output failure).
  */
 public final class RomPatchException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -9,6 +9,8 @@ import java.util.List;
  * @param apps every app that was patched or failed; the unchanged ones are only counted
  * @param appsScanned APKs and JARs the patch set was run on
  * @param appsUnchanged of which nothing applied to
+ * @param unchangedBy the unchanged ones by the patcher's outcome ({@code UNCHANGED}; {@code ODEXED}: compiled
+ *     ahead of time without dex, nothing to patch; {@code NO_CODE})
  * @param partitions every partition whose image changed
  * @param avb what happened to vbmeta and AVB footers
  * @param container what changed in the container around the partitions
@@ -17,7 +19,7 @@ import java.util.List;
  * @param checker the checker's verdict on the output (null when it was not run)
  */
 public record RomPatchReport(String input, String output, String kind, List<AppChange> apps, int appsScanned,
-    int appsUnchanged, List<PartitionChange> partitions, List<String> avb, List<String> container,
+    int appsUnchanged, java.util.SortedMap<String, Integer> unchangedBy, List<PartitionChange> partitions, List<String> avb, List<String> container,
     List<String> warnings, boolean identical, CheckerVerdict checker) {
 
   public RomPatchReport {
@@ -33,8 +35,8 @@ public record RomPatchReport(String input, String output, String kind, List<AppC
   }
 
   public RomPatchReport withChecker(CheckerVerdict v) {
-    return new RomPatchReport(input, output, kind, apps, appsScanned, appsUnchanged, partitions, avb, container,
-        warnings, identical, v);
+    return new RomPatchReport(input, output, kind, apps, appsScanned, appsUnchanged, unchangedBy, partitions, avb,
+        container, warnings, identical, v);
   }
 
   /**

@@ -21,6 +21,11 @@ public final class RomPatchText {
     long patched = r.apps().stream().filter(AppChange::patched).count();
     out.add("apps: " + r.appsScanned() + " scanned, " + patched + " patched, " + r.appsUnchanged()
         + " unchanged, " + r.failedApps() + " failed");
+    Integer odexed = r.unchangedBy().get("ODEXED");
+    if (odexed != null) {
+      out.add("  " + odexed + " odexed apps (no dex beside their oat/) could not be patched; the checker reports "
+          + "what they still do");
+    }
     for (RomPatchReport.PartitionChange p : r.partitions()) {
       out.add("partition " + p.name() + " (" + p.format() + "): " + p.inputSize() + " -> " + p.outputSize()
           + " bytes" + (p.limit().isEmpty() ? "" : ", limit " + p.limit()));
@@ -37,8 +42,9 @@ public final class RomPatchText {
     if (r.checker() != null) {
       CheckerVerdict c = r.checker();
       out.add("checker: live call sites: " + c.live() + " (input: " + c.liveBefore() + "), gated " + c.gated()
-          + ", neutralized " + c.neutralized() + ", apps " + c.apps()
+          + ", neutralized " + c.neutralized() + ", apps " + c.apps() + ", files changed as planned " + c.changed()
           + (c.unexpected().isEmpty() ? "" : ", unexpected changes: " + c.unexpected().size()));
+      c.liveSites().forEach(l -> out.add("  live: " + l));
       c.unexpected().forEach(u -> out.add("  unexpected: " + u));
     }
     r.warnings().forEach(w -> out.add("WARNING: " + w));

@@ -57,8 +57,10 @@ final class VbmetaAction {
     }
     Partition top = vbmetas.get("vbmeta");
     if (top == null) {
-      notes.add("no vbmeta image in the input: disable verity on the device yourself "
-          + "(fastboot --disable-verity flash vbmeta vbmeta.img from the same build)");
+      notes.add(key == null ? "no vbmeta image in the input: disable verity on the device yourself "
+          + "(fastboot --disable-verity flash vbmeta vbmeta.img from the same build)"
+          : "no vbmeta image in the input: the vbmeta that holds the changed partitions' hashtree descriptors "
+          + "must be re-signed with the same key (or verity disabled) before this boots");
       return new Result(images, notes);
     }
     if (key == null) {
@@ -73,6 +75,18 @@ final class VbmetaAction {
       notes.add("vbmeta: flags 0x" + Integer.toHexString(old.flags()) + " -> 0x"
           + Integer.toHexString(old.flags() | flags) + " (" + describe(flags) + "), signature left as it was");
       return new Result(images, notes);
+    }
+    for (Partition p : vbmetas.values()) {
+      for (AvbDescriptor d : VbMeta.parse(read(p), p.origin()).descriptors()) {
+        for (Map.Entry<String, AvbDescriptor.Hashtree> e : sealed.entrySet()) {
+          if (e.getValue() == null && d instanceof AvbDescriptor.Hashtree h
+              && h.partitionName().equals(stripSlot(e.getKey()))) {
+            throw new RomPatchException(e.getKey() + ": changed, and " + p.name() + " holds its hashtree "
+                + "descriptor, but the partition has no AVB footer with a hashtree to recompute; re-signing would "
+                + "sign a stale root digest (leave out --avb-key to disable verity instead)");
+          }
+        }
+      }
     }
     byte[] keyBlob = AvbPublicKey.encode((RSAPublicKey) key.publicKey());
     Map<String, String> resigned = new LinkedHashMap<>();

@@ -426,6 +426,32 @@
     return-void
 .end method
 
+.method public static final recordNumericPropertyEvent(Ljava/lang/String;Ljava/lang/String;J)V
+    .registers 6
+
+    invoke-static {}, Lcom/xiaomi/mistatistic/sdk/MiStatInterface;->checkInitialized()V
+
+    new-instance v0, Ljava/util/TreeMap;
+
+    invoke-direct {v0}, Ljava/util/TreeMap;-><init>()V
+
+    const-string v1, "value"
+
+    invoke-static {p2, p3}, Ljava/lang/Long;->toString(J)Ljava/lang/String;
+
+    move-result-object p2
+
+    invoke-interface {v0, v1, p2}, Ljava/util/Map;->put(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;
+
+    const-string p2, "numeric_property"
+
+    invoke-static {p2, p0, p1, v0}, Lcom/xiaomi/mistatistic/sdk/controller/LocalEventRecorder;->insertEvent(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/util/Map;)V
+
+    invoke-static {}, Lcom/xiaomi/mistatistic/sdk/controller/g;->b()V
+
+    return-void
+.end method
+
 .method public static final recordPageEnd()V
     .registers 4
 

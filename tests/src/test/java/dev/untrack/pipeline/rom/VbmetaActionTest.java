@@ -79,6 +79,20 @@ class VbmetaActionTest {
   }
 
   @Test
+  void avbKeyRefusesAChangedPartitionWithoutFooterWhoseDescriptorWouldGoStale() throws Exception {
+    SigningKey user = AvbFixtures.avbKey(dir, "user2");
+    Path work = Files.createDirectories(dir.resolve("work-stale"));
+    java.util.Map<String, AvbDescriptor.Hashtree> sealed = new java.util.HashMap<>();
+    sealed.put("system_a", null);
+    try (Firmware fw = FirmwareReader.open(pkg.getParent(), FirmwareReader.Options.in(work))) {
+      RomPatchException e = org.junit.jupiter.api.Assertions.assertThrows(RomPatchException.class,
+          () -> VbmetaAction.apply(fw, sealed, 0, user, work));
+      assertTrue(e.getMessage().contains("system_a: changed, and vbmeta_system holds its hashtree descriptor"),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void otherChoiceAlsoDisablesVerification() throws Exception {
     byte[] out = Files.readAllBytes(apply(3, null).images().get("vbmeta"));
     assertEquals(3, VbMeta.parse(out, "vbmeta").flags());
