@@ -8,14 +8,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Rewrites a tar (or tgz) in one sequential pass: every entry not replaced is copied as its raw bytes (extended
  * headers, header, data, padding), so names, modes, owners and mtimes stay exactly as they were; a replaced
  * entry keeps its headers with only the size field (and checksum) changed, followed by the new data. The gzip
- * output has no name and mtime 0 in its header, so the same input gives the same bytes.
+ * output has no name and mtime 0 in its header, so the same input gives the same bytes; it is deflated on a
+ * second thread ({@link PipedDeflate}).
  */
 final class TarRewriter {
   private static final int BLOCK = 512;
@@ -34,92 +34,98 @@ final class TarRewriter {
         InputStream in = gzip
             ? GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get()
             : raw) {
-      OutputStream out = gzip ? new GZIPOutputStream(nonClosing(target), 1 << 16) : target;
-      java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-      String longName = null;
-      String paxPath = null;
-      boolean paxSize = false;
-      byte[] h = new byte[BLOCK];
-      while (true) {
-        if (in.readNBytes(h, 0, BLOCK) < BLOCK) {
-          throw RomFormatException.corrupt(source.name(), "tar", RomFormatException.NO_OFFSET,
-              "archive ends inside a header (truncated?)");
-        }
-        if (isZero(h)) {
-          out.write(pending.toByteArray());
-          out.write(h);
-          in.transferTo(out); // the end-of-archive blocks and any padding, as they were
-          break;
-        }
-        char type = (char) h[156];
-        long size = parseNumber(h, 124, 12, source.name());
-        long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
-        if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
-          if (padded > MAX_EXTENDED) {
-            throw RomFormatException.unsupported(source.name(), "tar", RomFormatException.NO_OFFSET,
-                "extended header of " + size + " bytes");
+      PipedDeflate deflate = gzip ? new PipedDeflate(target) : null;
+      OutputStream out = gzip ? deflate : target;
+      try {
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        String longName = null;
+        String paxPath = null;
+        boolean paxSize = false;
+        byte[] h = new byte[BLOCK];
+        while (true) {
+          if (in.readNBytes(h, 0, BLOCK) < BLOCK) {
+            throw RomFormatException.corrupt(source.name(), "tar", RomFormatException.NO_OFFSET,
+                "archive ends inside a header (truncated?)");
           }
-          byte[] data = in.readNBytes((int) padded);
-          pending.write(h);
-          pending.write(data);
-          String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
-          if (type == 'L') {
-            longName = text.indexOf('\0') >= 0 ? text.substring(0, text.indexOf('\0')) : text;
-          } else if (type == 'x') {
-            for (String rec : text.split("\n")) {
-              int sp = rec.indexOf(' ');
-              String kv = sp < 0 ? rec : rec.substring(sp + 1);
-              if (kv.startsWith("path=")) {
-                paxPath = kv.substring(5);
-              } else if (kv.startsWith("size=")) {
-                paxSize = true;
+          if (isZero(h)) {
+            out.write(pending.toByteArray());
+            out.write(h);
+            in.transferTo(out); // the end-of-archive blocks and any padding, as they were
+            break;
+          }
+          char type = (char) h[156];
+          long size = parseNumber(h, 124, 12, source.name());
+          long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
+          if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+            if (padded > MAX_EXTENDED) {
+              throw RomFormatException.unsupported(source.name(), "tar", RomFormatException.NO_OFFSET,
+                  "extended header of " + size + " bytes");
+            }
+            byte[] data = in.readNBytes((int) padded);
+            pending.write(h);
+            pending.write(data);
+            String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
+            if (type == 'L') {
+              longName = text.indexOf('\0') >= 0 ? text.substring(0, text.indexOf('\0')) : text;
+            } else if (type == 'x') {
+              for (String rec : text.split("\n")) {
+                int sp = rec.indexOf(' ');
+                String kv = sp < 0 ? rec : rec.substring(sp + 1);
+                if (kv.startsWith("path=")) {
+                  paxPath = kv.substring(5);
+                } else if (kv.startsWith("size=")) {
+                  paxSize = true;
+                }
               }
             }
+            continue;
           }
-          continue;
-        }
-        String name = paxPath != null ? paxPath : longName != null ? longName : ustarName(h);
-        String path = pathOf.apply(normalize(name));
-        Replacement rep = (type == '0' || type == '\0' || type == '7') ? replaced.get(path) : null;
-        if (rep == null) {
-          out.write(pending.toByteArray());
-          out.write(h);
-          copyExactly(in, out, padded, source.name());
-        } else {
-          if (paxSize) {
-            throw RomFormatException.unsupported(source.name(), "tar", RomFormatException.NO_OFFSET,
-                name + " has its size in a pax header; rewriting that is not supported");
-          }
-          long newSize = rep.size();
-          setSize(h, newSize);
-          out.write(pending.toByteArray());
-          out.write(h);
-          if (rep.plan() != null) {
-            if (rep.plan().writeTo(rep.image(), out) != newSize) {
-              throw new IllegalStateException(path + ": sparse image written with another size than planned");
-            }
+          String name = paxPath != null ? paxPath : longName != null ? longName : ustarName(h);
+          String path = pathOf.apply(normalize(name));
+          Replacement rep = (type == '0' || type == '\0' || type == '7') ? replaced.get(path) : null;
+          if (rep == null) {
+            out.write(pending.toByteArray());
+            out.write(h);
+            copyExactly(in, out, padded, source.name());
           } else {
-            try (ByteSource s = rep.open(path); InputStream data = s.openStream()) {
-              long n = data.transferTo(out);
-              if (n != newSize) {
-                throw new IOException(path + ": replacement changed size while being copied");
+            if (paxSize) {
+              throw RomFormatException.unsupported(source.name(), "tar", RomFormatException.NO_OFFSET,
+                  name + " has its size in a pax header; rewriting that is not supported");
+            }
+            long newSize = rep.size();
+            setSize(h, newSize);
+            out.write(pending.toByteArray());
+            out.write(h);
+            if (rep.plan() != null) {
+              if (rep.plan().writeTo(rep.image(), out) != newSize) {
+                throw new IllegalStateException(path + ": sparse image written with another size than planned");
+              }
+            } else {
+              try (ByteSource s = rep.open(path); InputStream data = s.openStream()) {
+                long n = data.transferTo(out);
+                if (n != newSize) {
+                  throw new IOException(path + ": replacement changed size while being copied");
+                }
               }
             }
+            out.write(new byte[(int) ((BLOCK - newSize % BLOCK) % BLOCK)]);
+            in.skipNBytes(padded);
+            count++;
           }
-          out.write(new byte[(int) ((BLOCK - newSize % BLOCK) % BLOCK)]);
-          in.skipNBytes(padded);
-          count++;
+          pending.reset();
+          longName = null;
+          paxPath = null;
+          paxSize = false;
         }
-        pending.reset();
-        longName = null;
-        paxPath = null;
-        paxSize = false;
+        if (deflate != null) {
+          deflate.finish();
+        }
+        out.flush();
+      } finally {
+        if (deflate != null) {
+          deflate.close();
+        }
       }
-      if (out instanceof GZIPOutputStream g) {
-        g.finish();
-        g.flush();
-      }
-      out.flush();
     }
     return count;
   }
@@ -222,19 +228,5 @@ final class TarRewriter {
       out.write(buf, 0, r);
       left -= r;
     }
-  }
-
-  private static OutputStream nonClosing(OutputStream o) {
-    return new java.io.FilterOutputStream(o) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
   }
 }
