@@ -3,7 +3,6 @@ package dev.untrack.pipeline.repack;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,14 +12,19 @@ import java.util.zip.GZIPOutputStream;
  * A gzip output whose deflating runs on its own thread: rewriting a tgz, deflate is the slowest step, and the
  * caller's work (gunzipping the input, reading the new images) can go on beside it on a second core. The bytes
  * are those of one {@link GZIPOutputStream} fed the same data: blocks are handed over in order through a small
- * bounded queue (memory fixed at {@value #BLOCKS} blocks of {@value #BLOCK} bytes).
+ * bounded queue (memory fixed at {@value #BLOCKS} + 1 blocks of {@value #BLOCK} bytes, reused).
  */
 final class PipedDeflate extends OutputStream {
   private static final int BLOCK = 1 << 20;
   private static final int BLOCKS = 4;
-  private static final byte[] END = new byte[0];
+  private static final Block END = new Block(new byte[0], 0);
 
-  private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(BLOCKS);
+  /** {@code len} bytes of {@code data} to deflate; the array goes back to {@link #free} once deflated. */
+  private record Block(byte[] data, int len) {}
+
+  private final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(BLOCKS);
+  /** The arrays not in the queue nor being filled: reused, so no garbage follows the size of the data. */
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BLOCKS + 1);
   private final Thread worker;
   private volatile Throwable failure;
   private volatile boolean abandoned;
@@ -34,14 +38,15 @@ final class PipedDeflate extends OutputStream {
       try {
         GZIPOutputStream gz = new GZIPOutputStream(nonClosing(target), 1 << 16);
         while (true) {
-          byte[] b = queue.take();
+          Block b = queue.take();
           if (abandoned) {
             return;
           }
           if (b == END) {
             break;
           }
-          gz.write(b, 0, b.length);
+          gz.write(b.data(), 0, b.len());
+          free.offer(b.data());
         }
         gz.finish();
         gz.flush();
@@ -51,6 +56,9 @@ final class PipedDeflate extends OutputStream {
       }
     }, "untrack-deflate");
     worker.setDaemon(true);
+    for (int i = 0; i < BLOCKS; i++) {
+      free.add(new byte[BLOCK]);
+    }
     worker.start();
   }
 
@@ -68,14 +76,28 @@ final class PipedDeflate extends OutputStream {
       off += k;
       len -= k;
       if (used == BLOCK) {
-        hand(block);
-        block = new byte[BLOCK];
+        hand(new Block(block, used));
+        block = take();
         used = 0;
       }
     }
   }
 
-  private void hand(byte[] b) throws IOException {
+  private byte[] take() throws IOException {
+    try {
+      byte[] b;
+      while ((b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+        check();
+      }
+      return b;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandon();
+      throw new InterruptedIOException("interrupted while compressing");
+    }
+  }
+
+  private void hand(Block b) throws IOException {
     try {
       while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
         check();
@@ -105,7 +127,7 @@ final class PipedDeflate extends OutputStream {
     }
     finished = true;
     if (used > 0) {
-      hand(Arrays.copyOf(block, used));
+      hand(new Block(block, used));
     }
     hand(END);
     try {
