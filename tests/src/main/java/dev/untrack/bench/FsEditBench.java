@@ -9,8 +9,6 @@ import dev.untrack.testkit.Oracle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Replacing three ~20 MB APKs in an EROFS lz4hc system image of ~500 MB: untrack's surgical edit next to two
@@ -87,7 +83,7 @@ public final class FsEditBench {
     java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 4; i++) {
       System.gc();
-      resetPeaks();
+      HeapPeak.reset();
       long t = System.nanoTime();
       long c = threads.getCurrentThreadCpuTime();
       result = ourEdit(image, replacements, edited);
@@ -96,7 +92,7 @@ public final class FsEditBench {
       if (i > 0) {
         bestWall = Math.min(bestWall, wall);
         bestCpu = Math.min(bestCpu, cpu);
-        peak = Math.max(peak, peakHeap());
+        peak = Math.max(peak, HeapPeak.bytes());
       }
     }
     System.out.printf("%-44s %9.2f %9.2f %13.1f %12.1f%n", "untrack FileSystemEditor (surgical)", bestWall, bestCpu,
@@ -105,7 +101,7 @@ public final class FsEditBench {
 
     Path extract = work.resolve("extract");
     Path rebuilt = work.resolve("rebuilt.erofs");
-    deleteTree(extract);
+    FsReadBench.deleteTree(extract);
     double[] ex = timed(List.of("fsck.erofs", "--extract=" + extract, image.toString()));
     for (int i = 0; i < BIG_APPS.length; i++) {
       Files.copy(replacements.get(i), extract.resolve("system/app/" + BIG_APPS[i] + "/" + BIG_APPS[i] + ".apk"),
@@ -122,7 +118,7 @@ public final class FsEditBench {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().availableProcessors());
     if (args.length < 2) {
-      deleteTree(work);
+      FsReadBench.deleteTree(work);
     }
   }
 
@@ -157,7 +153,7 @@ public final class FsEditBench {
 
   /** A system-partition-like tree of about {@code bytes}: apps (zip-like APKs, oat folders, resources), etc. */
   static long writeTree(Path root, long bytes) throws IOException {
-    deleteTree(root);
+    FsReadBench.deleteTree(root);
     long total = 0;
     int app = 0;
     while (total < bytes) {
@@ -202,35 +198,6 @@ public final class FsEditBench {
         }
         out.write(buf, 0, n);
         left -= n;
-      }
-    }
-  }
-
-  private static void resetPeaks() {
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        p.resetPeakUsage();
-      }
-    }
-  }
-
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
       }
     }
   }

@@ -8,8 +8,6 @@ import dev.untrack.testkit.FsFixtures;
 import dev.untrack.testkit.Oracle;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,13 +100,13 @@ public final class FsReadBench {
     java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 5; i++) {
       System.gc();
-      resetPeaks();
+      HeapPeak.reset();
       long t = System.nanoTime();
       long c = threads.getCurrentThreadCpuTime();
       run(image, content);
       bestCpu = Math.min(bestCpu, (threads.getCurrentThreadCpuTime() - c) / 1e9);
       bestWall = Math.min(bestWall, (System.nanoTime() - t) / 1e9);
-      peak = Math.max(peak, peakHeap());
+      peak = Math.max(peak, HeapPeak.bytes());
     }
     System.out.printf("%-34s %10.3f %10.3f %10s %12.1f%n", label, bestWall, bestCpu,
         content ? String.format("%.0f", bytes / 1e6 / bestCpu) : "-", peak / 1e6);
@@ -163,25 +161,7 @@ public final class FsReadBench {
     return bestCpu;
   }
 
-  private static void resetPeaks() {
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        p.resetPeakUsage();
-      }
-    }
-  }
-
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -73,15 +73,7 @@ public final class DexCompiler {
         b.addClasspathFiles(cp);
       }
       D8.run(b.build());
-      List<byte[]> dexes = new ArrayList<>();
-      for (int i = 1; ; i++) {
-        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
-        if (!Files.exists(dex)) {
-          break;
-        }
-        dexes.add(Files.readAllBytes(dex));
-      }
-      return dexes;
+      return readDexes(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CompilationFailedException e) {
@@ -118,15 +110,7 @@ public final class DexCompiler {
         b.addClasspathFiles(cp);
       }
       D8.run(b.build());
-      List<byte[]> dexes = new ArrayList<>();
-      for (int i = 1; ; i++) {
-        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
-        if (!Files.exists(dex)) {
-          break;
-        }
-        dexes.add(Files.readAllBytes(dex));
-      }
-      return dexes;
+      return readDexes(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CompilationFailedException e) {
@@ -163,15 +147,7 @@ public final class DexCompiler {
           .setOutput(out, OutputMode.DexIndexed)
           .build();
       D8.run(cmd);
-      List<byte[]> dexes = new ArrayList<>();
-      for (int i = 1; ; i++) {
-        Path dex = out.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
-        if (!Files.exists(dex)) {
-          break;
-        }
-        dexes.add(Files.readAllBytes(dex));
-      }
-      return dexes;
+      return readDexes(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CompilationFailedException e) {
@@ -208,17 +184,21 @@ public final class DexCompiler {
         }
         return dexes;
       }
-      List<byte[]> dexes = new ArrayList<>();
-      for (int i = 1; ; i++) {
-        Path dex = dir.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
-        if (!Files.exists(dex)) {
-          break;
-        }
-        dexes.add(Files.readAllBytes(dex));
-      }
-      return dexes;
+      return readDexes(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** classes.dex, classes2.dex, ... from {@code dir}, in that order. */
+  private static List<byte[]> readDexes(Path dir) throws IOException {
+    List<byte[]> dexes = new ArrayList<>();
+    for (int i = 1; ; i++) {
+      Path dex = dir.resolve(i == 1 ? "classes.dex" : "classes" + i + ".dex");
+      if (!Files.exists(dex)) {
+        return dexes;
+      }
+      dexes.add(Files.readAllBytes(dex));
     }
   }
 

@@ -93,23 +93,7 @@ final class DexIndex {
     if (cls < 0 || name < 0 || type < 0) {
       return -1;
     }
-    long want = key(cls, name, type);
-    int lo = 0;
-    int hi = fieldCount - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int at = fieldOff + mid * 8;
-      long have = key(b.getShort(at) & 0xffff, b.getInt(at + 4), b.getShort(at + 2) & 0xffff);
-      if (have == want) {
-        return mid;
-      }
-      if (Long.compareUnsigned(have, want) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return -1;
+    return member(fieldOff, fieldCount, key(cls, name, type));
   }
 
   int method(MethodReference m) {
@@ -119,12 +103,19 @@ final class DexIndex {
     if (cls < 0 || name < 0 || proto < 0) {
       return -1;
     }
-    long want = key(cls, name, proto);
+    return member(methodOff, methodCount, key(cls, name, proto));
+  }
+
+  /**
+   * Index of {@code want} in the field_id or method_id table at {@code off} ({@code count} 8-byte items, which
+   * the dex format keeps sorted by class, name, then type or proto), or -1.
+   */
+  private int member(int off, int count, long want) {
     int lo = 0;
-    int hi = methodCount - 1;
+    int hi = count - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int at = methodOff + mid * 8;
+      int at = off + mid * 8;
       long have = key(b.getShort(at) & 0xffff, b.getInt(at + 4), b.getShort(at + 2) & 0xffff);
       if (have == want) {
         return mid;

@@ -1,13 +1,12 @@
 package dev.untrack.rom.ext4;
 
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** A file's content through its block map: holes and uninitialized extents read as zeros. */
 final class Ext4FileSource implements ByteSource {
-  private static final byte[] ZEROS = new byte[64 * 1024];
-
   private final Ext4Image image;
   private final BlockMapper mapper;
   private final long size;
@@ -48,11 +47,7 @@ final class Ext4FileSource implements ByteSource {
     long runBytes = run.count() * bs - inBlock;
     int n = (int) Math.min(Math.min(dst.remaining(), size - position), runBytes);
     if (run.physical() < 0) {
-      for (int left = n; left > 0; ) {
-        int k = Math.min(left, ZEROS.length);
-        dst.put(ZEROS, 0, k);
-        left -= k;
-      }
+      Zeros.put(dst, n);
       return n;
     }
     ByteBuffer part = dst.duplicate();

@@ -42,32 +42,7 @@ public final class SafeNames {
    * with NOFOLLOW), or a chain of in-tree links can still lead out.
    */
   public static boolean symlinkStaysInside(String linkPath, String target) {
-    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0 || !isSafePath(linkPath)) {
-      return false;
-    }
-    Deque<String> stack = new ArrayDeque<>();
-    if (!target.startsWith("/")) {
-      String parent = linkPath.substring(0, linkPath.lastIndexOf('/'));
-      for (String p : parent.split("/")) {
-        if (!p.isEmpty()) {
-          stack.addLast(p);
-        }
-      }
-    }
-    for (String p : target.split("/")) {
-      if (p.isEmpty() || p.equals(".")) {
-        continue;
-      }
-      if (p.equals("..")) {
-        if (stack.isEmpty()) {
-          return false;
-        }
-        stack.removeLast();
-      } else {
-        stack.addLast(p);
-      }
-    }
-    return true;
+    return resolve(linkPath, target) != null;
   }
 
   /**
@@ -75,7 +50,7 @@ public final class SafeNames {
    * null when it climbs above the root.
    */
   public static String resolve(String linkPath, String target) {
-    if (!symlinkStaysInside(linkPath, target)) {
+    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0 || !isSafePath(linkPath)) {
       return null;
     }
     Deque<String> stack = new ArrayDeque<>();
@@ -91,6 +66,9 @@ public final class SafeNames {
         continue;
       }
       if (p.equals("..")) {
+        if (stack.isEmpty()) {
+          return null;
+        }
         stack.removeLast();
       } else {
         stack.addLast(p);

@@ -35,6 +35,14 @@ public final class FileByteSource implements ByteSource {
 
   @Override
   public int read(long position, ByteBuffer dst) throws IOException {
+    return read(channel, size, position, dst);
+  }
+
+  /**
+   * {@link ByteSource#read} over the first {@code size} bytes of {@code channel}: one positional read, never past
+   * {@code size}, for sources backed by a channel they manage themselves (spool files).
+   */
+  public static int read(FileChannel channel, long size, long position, ByteBuffer dst) throws IOException {
     if (position >= size) {
       return -1;
     }

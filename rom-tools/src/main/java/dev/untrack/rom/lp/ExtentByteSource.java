@@ -2,14 +2,14 @@ package dev.untrack.rom.lp;
 
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.SegmentedByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /** A logical partition: its extents laid end to end, LINEAR ones read from the super, ZERO ones as zeros. */
-final class ExtentByteSource implements ByteSource {
-  private static final byte[] ZEROS = new byte[8192];
-
+final class ExtentByteSource extends SegmentedByteSource {
   private final ByteSource device;
   private final String name;
   private final long[] logicalStart;
@@ -46,45 +46,17 @@ final class ExtentByteSource implements ByteSource {
   }
 
   @Override
-  public int read(long position, ByteBuffer dst) throws IOException {
-    if (position >= size) {
-      return -1;
+  protected int readPiece(long pos, ByteBuffer dst) throws IOException {
+    int i = find(pos);
+    long within = pos - logicalStart[i];
+    int n = (int) Math.min(dst.remaining(), length[i] - within);
+    if (physical[i] < 0) {
+      Zeros.put(dst, n);
+    } else {
+      readExactly(device, physical[i] + within, dst, n, at -> RomFormatException.corrupt(device.name(),
+          LpFormat.NAME, at, "partition " + name + " extends past the end of the super image"));
     }
-    int want = (int) Math.min(dst.remaining(), size - position);
-    int limit = dst.limit();
-    long pos = position;
-    long end = position + want;
-    try {
-      while (pos < end) {
-        int i = find(pos);
-        long within = pos - logicalStart[i];
-        int n = (int) Math.min(end - pos, length[i] - within);
-        if (physical[i] < 0) {
-          int left = n;
-          while (left > 0) {
-            int k = Math.min(left, ZEROS.length);
-            dst.put(ZEROS, 0, k);
-            left -= k;
-          }
-        } else {
-          dst.limit(dst.position() + n);
-          long at = physical[i] + within;
-          while (dst.hasRemaining()) {
-            int r = device.read(at, dst);
-            if (r < 0) {
-              throw RomFormatException.corrupt(device.name(), LpFormat.NAME, at,
-                  "partition " + name + " extends past the end of the super image");
-            }
-            at += r;
-          }
-          dst.limit(limit);
-        }
-        pos += n;
-      }
-    } finally {
-      dst.limit(limit);
-    }
-    return want;
+    return n;
   }
 
   private int find(long pos) {

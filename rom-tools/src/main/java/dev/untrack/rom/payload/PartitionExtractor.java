@@ -3,14 +3,12 @@ package dev.untrack.rom.payload;
 import dev.untrack.rom.RomFormatException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,7 +116,7 @@ final class PartitionExtractor {
         }
         int opIndex = order.get(k);
         InstallOperation op = ops.get(opIndex);
-        byte[] data = await(window.poll());
+        byte[] data = Futures.await(window.poll(), "extracting");
         InputStream stream = null;
         if (data == null && op.type() != OperationType.ZERO && op.type() != OperationType.DISCARD) {
           stream = decoder.open(op, name, opIndex);
@@ -191,24 +189,6 @@ final class PartitionExtractor {
     md.update(b.duplicate());
     while (b.hasRemaining()) {
       out.write(b);
-    }
-  }
-
-  private static byte[] await(Future<byte[]> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while extracting");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
     }
   }
 }

@@ -4,9 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.AtomicOutput;
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.FileByteSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -307,17 +306,7 @@ public final class PayloadWriter {
 
           @Override
           public int read(long position, ByteBuffer dst) throws IOException {
-            if (position >= size) {
-              return -1;
-            }
-            if (dst.remaining() > size - position) {
-              ByteBuffer d = dst.duplicate();
-              d.limit(d.position() + (int) (size - position));
-              int n = channel.read(d, position);
-              dst.position(dst.position() + Math.max(n, 0));
-              return n;
-            }
-            return channel.read(dst, position);
+            return FileByteSource.read(channel, size, position, dst);
           }
 
           @Override
@@ -393,7 +382,7 @@ public final class PayloadWriter {
             window.add(pool.submit(() -> compressChunk(image, off, len)));
             next++;
           }
-          Chunk c = await(window.poll());
+          Chunk c = Futures.await(window.poll(), "compressing");
           partitionHash.update(c.raw(), 0, c.length());
           byte[] blobHash = OperationDecoder.sha256(c.compressed());
           long at = spool.append(c.compressed());
@@ -428,24 +417,6 @@ public final class PayloadWriter {
       byte[] compressed = xz.compress(raw, 0, len);
       long[] c = cow == null ? null : cow.measure(raw, 0, len);
       return new Chunk(off, len, raw, compressed, c);
-    }
-  }
-
-  private static <T> T await(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while compressing");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.untrack.rom.sdat;
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.ByteSource;
 import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -288,9 +289,7 @@ public final class SdatImage implements ByteSource {
       zeroEnd = i + 1 < segStart.length ? segStart[i + 1] * BS : size;
     }
     int n = (int) Math.min(dst.remaining(), Math.min(zeroEnd, size) - position);
-    for (int k = 0; k < n; k++) {
-      dst.put((byte) 0);
-    }
+    Zeros.put(dst, n);
     return n;
   }
 

@@ -1,6 +1,8 @@
 package dev.untrack.rom.sparse;
 
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.SegmentedByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +14,7 @@ import java.util.List;
  * The raw image described by a list of {@link ImageRegion}s, as a lazy {@link ByteSource}: DATA regions read
  * through, FILL regions expand, DONT_CARE regions and gaps read as zeros.
  */
-public final class RegionImage implements ByteSource {
-  private static final byte[] ZEROS = new byte[8192];
-
+public final class RegionImage extends SegmentedByteSource {
   private final List<ImageRegion> regions;
   private final long[] starts;
   private final long size;
@@ -58,52 +58,25 @@ public final class RegionImage implements ByteSource {
   }
 
   @Override
-  public int read(long position, ByteBuffer dst) throws IOException {
-    if (position >= size) {
-      return -1;
+  protected int readPiece(long pos, ByteBuffer dst) throws IOException {
+    int i = find(pos);
+    ImageRegion r = i >= 0 ? regions.get(i) : null;
+    if (r == null || pos >= r.end()) {
+      long next = i + 1 < starts.length ? starts[i + 1] : size;
+      int n = (int) Math.min(dst.remaining(), next - pos);
+      Zeros.put(dst, n);
+      return n;
     }
-    int want = (int) Math.min(dst.remaining(), size - position);
-    int limit = dst.limit();
-    long pos = position;
-    long end = position + want;
-    try {
-      while (pos < end) {
-        int i = find(pos);
-        ImageRegion r = i >= 0 ? regions.get(i) : null;
-        if (r != null && pos < r.end()) {
-          long n = Math.min(end, r.end()) - pos;
-          if (r.kind() == ImageRegion.Kind.DATA) {
-            dst.limit(dst.position() + (int) n);
-            long at = pos - r.offset();
-            while (dst.hasRemaining()) {
-              int k = r.data().read(at, dst);
-              if (k < 0) {
-                throw new EOFException(r.data().name() + ": ended at offset " + at);
-              }
-              at += k;
-            }
-            dst.limit(limit);
-          } else {
-            for (long j = 0; j < n; j++) {
-              dst.put((byte) (r.fillValue() >>> (8 * (int) ((pos + j) & 3))));
-            }
-          }
-          pos += n;
-        } else {
-          long next = i + 1 < starts.length ? starts[i + 1] : size;
-          int n = (int) (Math.min(end, next) - pos);
-          while (n > 0) {
-            int k = Math.min(n, ZEROS.length);
-            dst.put(ZEROS, 0, k);
-            n -= k;
-            pos += k;
-          }
-        }
+    int n = (int) Math.min(dst.remaining(), r.end() - pos);
+    if (r.kind() == ImageRegion.Kind.DATA) {
+      readExactly(r.data(), pos - r.offset(), dst, n,
+          at -> new EOFException(r.data().name() + ": ended at offset " + at));
+    } else {
+      for (long j = 0; j < n; j++) {
+        dst.put((byte) (r.fillValue() >>> (8 * (int) ((pos + j) & 3))));
       }
-    } finally {
-      dst.limit(limit);
     }
-    return want;
+    return n;
   }
 
   private int find(long pos) {

@@ -2,6 +2,8 @@ package dev.untrack.rom.sparse;
 
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.SegmentedByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +29,7 @@ import java.util.zip.CRC32;
  * <p>{@link #combine} joins several sparse files that cover disjoint parts of one image (split {@code super_N.img}
  * files, or the parts fastboot produces at max-download-size) into a single view.
  */
-public final class SparseImage implements ByteSource {
+public final class SparseImage extends SegmentedByteSource {
   private static final byte RAW = 0;
   private static final byte FILL = 1;
 
@@ -488,78 +490,58 @@ public final class SparseImage implements ByteSource {
     if (position < 0) {
       throw new IllegalArgumentException("negative position " + position);
     }
-    if (position >= size) {
-      return -1;
-    }
-    int want = (int) Math.min(dst.remaining(), size - position);
-    int limit = dst.limit();
-    long pos = position;
-    long end = position + want;
-    try {
-      while (pos < end) {
-        long block = pos / blockSize;
-        int i = find(block);
-        long pieceEnd;
-        if (i >= 0 && block < start[i] + blocks[i]) {
-          pieceEnd = Math.min(end, (start[i] + blocks[i]) * blockSize);
-          dst.limit(dst.position() + (int) (pieceEnd - pos));
-          copyChunk(i, pos, dst);
-          dst.limit(limit);
-        } else {
-          pieceEnd = Math.min(end, i + 1 < count ? start[i + 1] * blockSize : size);
-          int n = (int) (pieceEnd - pos);
-          zero(dst, n);
-        }
-        pos = pieceEnd;
-      }
-    } finally {
-      dst.limit(limit);
-    }
-    return want;
+    return super.read(position, dst);
   }
 
-  /** Copies chunk {@code i}'s bytes from {@code pos} into {@code dst} until dst's limit. */
-  private void copyChunk(int i, long pos, ByteBuffer dst) throws IOException {
+  @Override
+  protected int readPiece(long pos, ByteBuffer dst) throws IOException {
+    long block = pos / blockSize;
+    int i = find(block);
+    if (i >= 0 && block < start[i] + blocks[i]) {
+      int n = (int) Math.min(dst.remaining(), (start[i] + blocks[i]) * blockSize - pos);
+      copyChunk(i, pos, dst, n);
+      return n;
+    }
+    int n = (int) Math.min(dst.remaining(), (i + 1 < count ? start[i + 1] * blockSize : size) - pos);
+    Zeros.put(dst, n);
+    return n;
+  }
+
+  /** Copies {@code n} bytes of chunk {@code i} from image offset {@code pos} into {@code dst}. */
+  private void copyChunk(int i, long pos, ByteBuffer dst, int n) throws IOException {
     long within = pos - start[i] * blockSize;
     if (kind[i] == RAW) {
       ByteSource s = parts.get(src[i]).source;
-      long at = offset[i] + within;
-      while (dst.hasRemaining()) {
-        int n = s.read(at, dst);
-        if (n < 0) {
-          throw RomFormatException.corrupt(s.name(), SparseFormat.NAME, at,
-              "file ended inside RAW data (it changed or shrank after it was opened)");
-        }
-        at += n;
-      }
+      readExactly(s, offset[i] + within, dst, n, at -> RomFormatException.corrupt(s.name(), SparseFormat.NAME, at,
+          "file ended inside RAW data (it changed or shrank after it was opened)"));
     } else {
-      int v = fill[i];
-      // Chunks start on block boundaries and blocks are multiples of 4, so the pattern phase is pos % 4.
-      int phase = (int) (pos & 3);
-      while (dst.hasRemaining() && phase != 0) {
-        dst.put((byte) (v >>> (8 * phase)));
-        phase = (phase + 1) & 3;
-      }
-      ByteOrder order = dst.order();
-      dst.order(ByteOrder.LITTLE_ENDIAN);
-      while (dst.remaining() >= 4) {
-        dst.putInt(v);
-      }
-      dst.order(order);
-      int k = 0;
-      while (dst.hasRemaining()) {
-        dst.put((byte) (v >>> (8 * k++)));
+      int limit = dst.limit();
+      dst.limit(dst.position() + n);
+      try {
+        putFill(fill[i], pos, dst);
+      } finally {
+        dst.limit(limit);
       }
     }
   }
 
-  private static final byte[] ZEROS = new byte[8192];
-
-  private static void zero(ByteBuffer dst, int n) {
-    while (n > 0) {
-      int k = Math.min(n, ZEROS.length);
-      dst.put(ZEROS, 0, k);
-      n -= k;
+  /** Fills {@code dst} up to its limit with the 32-bit pattern {@code v} as it stands at image offset {@code pos}. */
+  private static void putFill(int v, long pos, ByteBuffer dst) {
+    // Chunks start on block boundaries and blocks are multiples of 4, so the pattern phase is pos % 4.
+    int phase = (int) (pos & 3);
+    while (dst.hasRemaining() && phase != 0) {
+      dst.put((byte) (v >>> (8 * phase)));
+      phase = (phase + 1) & 3;
+    }
+    ByteOrder order = dst.order();
+    dst.order(ByteOrder.LITTLE_ENDIAN);
+    while (dst.remaining() >= 4) {
+      dst.putInt(v);
+    }
+    dst.order(order);
+    int k = 0;
+    while (dst.hasRemaining()) {
+      dst.put((byte) (v >>> (8 * k++)));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.untrack.rom.tar;
 
 import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.FileByteSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,19 +152,7 @@ public final class Spool implements Closeable {
 
     @Override
     public int read(long position, ByteBuffer dst) throws IOException {
-      if (position >= size) {
-        return -1;
-      }
-      if (dst.remaining() > size - position) {
-        ByteBuffer limited = dst.duplicate();
-        limited.limit(limited.position() + (int) (size - position));
-        int n = channel.read(limited, position);
-        if (n > 0) {
-          dst.position(dst.position() + n);
-        }
-        return n;
-      }
-      return channel.read(dst, position);
+      return FileByteSource.read(channel, size, position, dst);
     }
 
     /** Closing a view is a no-op: the spool owns the file. */

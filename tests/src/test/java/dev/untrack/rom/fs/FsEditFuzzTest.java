@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -87,31 +86,10 @@ class FsEditFuzzTest {
     expectOnlyOurExceptions(FsReaderFuzzTest.mutate(seed(false), data));
   }
 
+  /** Mutations concentrated in the first 16 KiB, where the metadata an edit touches lives, plus truncations. */
   private static void fixedMutations(byte[] seed, long randomSeed, int rounds) throws IOException {
     editEverything(seed); // the unmodified seed must edit cleanly
-    Random r = new Random(randomSeed);
-    for (int round = 0; round < rounds; round++) {
-      byte[] b = seed.clone();
-      int flips = 1 + r.nextInt(6);
-      int window = Math.min(b.length, r.nextBoolean() ? 16 * 1024 : b.length);
-      for (int i = 0; i < flips; i++) {
-        int at = r.nextInt(window);
-        switch (r.nextInt(4)) {
-          case 0 -> b[at] ^= (byte) (1 << r.nextInt(8));
-          case 1 -> b[at] = (byte) r.nextInt();
-          case 2 -> b[at] = (byte) 0xff;
-          default -> b[at] = 0;
-        }
-      }
-      if (r.nextInt(10) == 0) {
-        b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
-      }
-      try {
-        expectOnlyOurExceptions(b);
-      } catch (AssertionError e) {
-        throw new AssertionError("round " + round + " of seed " + randomSeed + ": " + e.getMessage(), e);
-      }
-    }
+    FsReaderFuzzTest.checkMutants(seed, randomSeed, rounds, 16 * 1024, FsEditFuzzTest::expectOnlyOurExceptions);
   }
 
   @Test
