@@ -164,21 +164,22 @@ final class ErofsCompressedSource implements ByteSource {
 
   /**
    * Makes {@code window} hold the physical bytes {@code [offset, offset + plen)} and returns their index in it.
-   * The window reads ahead (pclusters of a file mostly follow each other in the image), so a sequential read
-   * costs one positional read per {@link #WINDOW} bytes of image instead of one per pcluster; it never grows
-   * beyond the largest pcluster ({@link ZMap#MAX_PCLUSTER}) or {@link #WINDOW}.
+   * The window reads ahead (a file's pclusters mostly follow each other in the image), so a sequential read
+   * costs one positional read per window instead of one per pcluster. The read-ahead starts at one pcluster
+   * and doubles on each miss up to {@link #WINDOW}, so small files (most of a partition) neither allocate nor
+   * read more than they need; the window never exceeds the larger of {@link #WINDOW} and the largest pcluster.
    */
   private int input(long offset, int plen, String what) throws IOException {
     img.checkRange(offset, plen, what);
     if (offset >= windowStart && offset + plen <= windowStart + windowLen) {
       return (int) (offset - windowStart);
     }
-    int len = (int) Math.min(Math.max(plen, WINDOW), img.source().size() - offset);
+    int want = Math.max(plen, Math.min(WINDOW, 2 * windowLen));
+    int len = (int) Math.min(want, img.source().size() - offset);
     if (window.length < len) {
-      window = new byte[Math.max(len, Math.min(WINDOW, (int) Math.min(Integer.MAX_VALUE, img.source().size())))];
+      window = new byte[len];
     }
     windowStart = -1;
-    windowLen = 0;
     img.readFullyAt(offset, ByteBuffer.wrap(window, 0, len));
     windowStart = offset;
     windowLen = len;
