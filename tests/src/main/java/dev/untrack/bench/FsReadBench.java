@@ -56,7 +56,7 @@ public final class FsReadBench {
 
     System.out.printf("each figure: best of 3 samples; one sample = %d back-to-back full passes, divided by %d%n%n",
         rounds, rounds);
-    System.out.printf("%-40s %9s %9s %10s %12s%n", "measure (per pass)", "wall s", "cpu s", "MB/s(cpu)",
+    System.out.printf("%-42s %9s %9s %10s %12s%n", "measure (per pass)", "wall s", "cpu s", "MB/s(cpu)",
         "peak heap MB");
     long bytes = tree.contentBytes();
     double ourErofs = measure("untrack EROFS: walk tree", erofs, false, 1, bytes).wall();
@@ -135,7 +135,7 @@ public final class FsReadBench {
       resetPeaks();
       run(image, content, pool, threads);
       long peak = peakHeap();
-      System.out.printf("%-40s %9.4f %9.4f %10s %12.1f%n", label, bestWall, bestCpu,
+      System.out.printf("%-42s %9.4f %9.4f %10s %12.1f%n", label, bestWall, bestCpu,
           content ? String.format("%.0f", bytes / 1e6 / bestCpu) : "-", peak / 1e6);
       return new Figure(bestWall, bestCpu);
     } finally {
@@ -217,7 +217,7 @@ public final class FsReadBench {
     if (outDir != null) {
       deleteTree(outDir);
     }
-    System.out.printf("%-40s %9.4f %9.4f %10.0f %12s%n", label, bestWall, bestCpu, bytes / 1e6 / bestCpu, "-");
+    System.out.printf("%-42s %9.4f %9.4f %10.0f %12s%n", label, bestWall, bestCpu, bytes / 1e6 / bestCpu, "-");
     return new Figure(bestWall, bestCpu);
   }
 
