@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  */
 final class ErofsCompressedSource implements ByteSource {
   static final int WINDOW = 128 * 1024;
+  /** The most read from a fragment at once: a whole-file fragment is as long as the file. */
+  static final int FRAGMENT_PIECE = 256 * 1024;
 
   private final ErofsImage img;
   private final ErofsInode vi;
@@ -81,6 +83,20 @@ final class ErofsCompressedSource implements ByteSource {
    * Returns -1 when the read must go through the cache.
    */
   private int readDirect(ErofsExtent e, long position, ByteBuffer dst) throws IOException {
+    if (e.kind() == ErofsExtent.Kind.FRAGMENT) {
+      // Never buffer a fragment whole: a file stored entirely in the packed inode has one extent of its full
+      // size, which a hostile (or just large) image could make gigabytes long.
+      long within = position - e.logicalStart();
+      int n = (int) Math.min(Math.min(dst.remaining(), FRAGMENT_PIECE), e.logicalLength() - within);
+      if (window.length < n) {
+        window = new byte[Math.max(n, Math.min(FRAGMENT_PIECE, 2 * window.length))];
+      }
+      windowStart = -1;
+      windowLen = 0;
+      img.readFragment(e.physicalOffset() + within, window, n, vi);
+      dst.put(window, 0, n);
+      return n;
+    }
     int llen = (int) e.logicalLength();
     if (e.kind() == ErofsExtent.Kind.PLAIN) {
       int plen = e.physicalLength();
@@ -107,12 +123,6 @@ final class ErofsCompressedSource implements ByteSource {
   private void decode(ErofsExtent e, byte[] out, int outOff) throws IOException {
     int llen = (int) e.logicalLength();
     switch (e.kind()) {
-      case FRAGMENT:
-        if (outOff != 0) {
-          throw new IllegalStateException("fragments decode into the extent cache");
-        }
-        img.readFragment(e.physicalOffset(), out, llen, vi);
-        return;
       case PLAIN:
       case INTERLACED:
       case INLINE_PLAIN: {
