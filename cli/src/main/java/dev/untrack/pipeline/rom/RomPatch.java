@@ -15,6 +15,7 @@ import dev.untrack.rom.fs.EditPlan;
 import dev.untrack.rom.fs.EditResult;
 import dev.untrack.rom.fs.FileSystemEditor;
 import dev.untrack.rom.fs.FileSystemImage;
+import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.fs.FsEditException;
 import dev.untrack.signing.avb.AvbDescriptor;
 import dev.untrack.signing.keys.SigningKey;
@@ -213,6 +214,11 @@ public final class RomPatch {
     Path image = workDir.resolve(name + ".img");
     try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(image), 1 << 20)) {
       ep.writeTo(o);
+    } catch (RomFormatException | FsEditException e) {
+      throw e;
+    } catch (IOException e) {
+      // a full disk says only "No space left on device": name the file being written
+      throw new IOException(image + ": cannot write the patched " + name + " image: " + e.getMessage(), e);
     }
     EditResult res = ep.result();
     String avbNote = "";
