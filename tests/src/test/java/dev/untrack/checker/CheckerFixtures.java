@@ -31,7 +31,8 @@ final class CheckerFixtures {
   static synchronized Path androidStubs() {
     if (stubs == null) {
       try {
-        Path dir = Files.createTempDirectory("android-stubs");
+        // under target/, so the build cleans it (a temp dir with files in it is not removed on exit)
+        Path dir = Files.createDirectories(Path.of("target", "checker-android-stubs"));
         Map<String, String> src = new LinkedHashMap<>();
         src.put("android.content.ContentResolver", "package android.content; public class ContentResolver {}");
         src.put("org.json.JSONObject", "package org.json; public class JSONObject {}");
@@ -51,7 +52,6 @@ final class CheckerFixtures {
         settings.append(" }");
         src.put("android.provider.Settings", settings.toString());
         DexCompiler.compileJava(src, List.of(), dir);
-        dir.toFile().deleteOnExit();
         stubs = dir;
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -14,7 +14,6 @@ import dev.untrack.rom.io.ByteSource;
 import dev.untrack.signing.SigningException;
 import dev.untrack.signing.apk.InstallLocation;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -88,13 +87,5 @@ final class AppPatchJob {
   /** The firmware owns the bytes; closing the app must not close them. */
   private static ByteSource nonClosing(ByteSource s) {
     return s.slice(0, s.size(), s.name());
-  }
-
-  static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // best effort: the work directory is removed as a whole afterwards
-    }
   }
 }

@@ -15,6 +15,7 @@ import dev.untrack.rom.fs.EditPlan;
 import dev.untrack.rom.fs.EditResult;
 import dev.untrack.rom.fs.FileSystemEditor;
 import dev.untrack.rom.fs.FileSystemImage;
+import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.fs.FsEditException;
 import dev.untrack.signing.avb.AvbDescriptor;
 import dev.untrack.signing.keys.SigningKey;
@@ -92,36 +93,16 @@ public final class RomPatch {
       progress.end();
       List<AppPatchJob.Result> results = r.patches().isEmpty() ? List.of() : patchApps(r, files, workDir, progress);
       List<String> warnings = new ArrayList<>();
-      Map<String, Path> changed = new LinkedHashMap<>();
-      Map<String, AvbDescriptor.Hashtree> sealed = new LinkedHashMap<>();
-      List<RomPatchReport.PartitionChange> partitions = new ArrayList<>();
-      Set<String> intended = new TreeSet<>();
+      Edits edits = new Edits();
       if (!r.patches().isEmpty()) {
         for (Map.Entry<String, FileSystemImage> e : files.filesystems().entrySet()) {
-          String name = e.getKey();
-          List<AppPatchJob.Result> mine = results.stream()
-              .filter(x -> x.patched() != null && x.app().partition().equals(name)).toList();
-          PartitionEditPlanner.Plan plan = PartitionEditPlanner.plan(name, e.getValue(), mine, r.hosts(), r.mtime());
-          boolean onlyNotes = plan.edits().isEmpty();
-          if (onlyNotes) {
-            closeAll(plan.sources());
-            continue;
-          }
-          progress.begin("writing " + name, -1);
-          try {
-            PartitionResult pr = editPartition(fw, files.partition(name), plan, r, avbKey, workDir);
-            changed.put(name, pr.image());
-            plan.paths().forEach(x -> intended.add(name + ":" + x));
-            intended.add(name + ":" + FirmwareScanSource.ATTRIBUTES);
-            sealed.put(name, pr.descriptor());
-            partitions.add(pr.change());
-          } finally {
-            closeAll(plan.sources());
-            progress.end();
-          }
+          editIfNeeded(fw, files, e.getKey(), e.getValue(), results, r, avbKey, workDir, edits, progress);
         }
       }
-      VbmetaAction.Result vb = VbmetaAction.apply(fw, sealed, r.avbFlags(), avbKey, workDir);
+      Map<String, Path> changed = edits.images;
+      Set<String> intended = edits.intended;
+      List<RomPatchReport.PartitionChange> partitions = edits.partitions;
+      VbmetaAction.Result vb = VbmetaAction.apply(fw, edits.sealed, r.avbFlags(), avbKey, workDir);
       List<String> avb = new ArrayList<>(vb.notes());
       if (!changed.isEmpty()) {
         for (String name : vb.images().keySet()) {
@@ -151,9 +132,6 @@ public final class RomPatch {
           unchangedBy.merge(x.change().outcome(), 1, Integer::sum);
         }
       }
-      if (r.patches().isEmpty()) {
-        avb.add("no patches: nothing was changed");
-      }
       RomPatchReport report = new RomPatchReport(r.input().toString(), r.output().toString(), kind.name(), listed,
           results.size(), unchanged, unchangedBy, partitions, avb, container, warnings, changed.isEmpty(), null);
       progress.begin("checking " + r.output().getFileName(), -1);
@@ -162,6 +140,38 @@ public final class RomPatch {
       } finally {
         progress.end();
       }
+    }
+  }
+
+  /** What the partition edits produced, collected for the vbmeta step, the container and the checker. */
+  private static final class Edits {
+    final Map<String, Path> images = new LinkedHashMap<>();
+    final Map<String, AvbDescriptor.Hashtree> sealed = new LinkedHashMap<>();
+    final List<RomPatchReport.PartitionChange> partitions = new ArrayList<>();
+    final Set<String> intended = new TreeSet<>();
+  }
+
+  /** Plans the edits of one filesystem partition and, when there are any, writes its new image. */
+  private static void editIfNeeded(Firmware fw, FirmwareFiles files, String name, FileSystemImage fs,
+      List<AppPatchJob.Result> results, RomPatchRequest r, SigningKey avbKey, Path workDir, Edits edits,
+      Progress progress) throws IOException {
+    List<AppPatchJob.Result> mine = results.stream()
+        .filter(x -> x.patched() != null && x.app().partition().equals(name)).toList();
+    PartitionEditPlanner.Plan plan = PartitionEditPlanner.plan(name, fs, mine, r.hosts(), r.mtime());
+    try {
+      if (plan.edits().isEmpty()) {
+        return;
+      }
+      progress.begin("writing " + name, -1);
+      PartitionResult pr = editPartition(fw, files.partition(name), plan, r, avbKey, workDir);
+      edits.images.put(name, pr.image());
+      edits.sealed.put(name, pr.descriptor());
+      edits.partitions.add(pr.change());
+      plan.paths().forEach(x -> edits.intended.add(name + ":" + x));
+      edits.intended.add(name + ":" + FirmwareScanSource.ATTRIBUTES);
+    } finally {
+      closeAll(plan.sources());
+      progress.end();
     }
   }
 
@@ -204,6 +214,11 @@ public final class RomPatch {
     Path image = workDir.resolve(name + ".img");
     try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(image), 1 << 20)) {
       ep.writeTo(o);
+    } catch (RomFormatException | FsEditException e) {
+      throw e;
+    } catch (IOException e) {
+      // a full disk says only "No space left on device": name the file being written
+      throw new IOException(image + ": cannot write the patched " + name + " image: " + e.getMessage(), e);
     }
     EditResult res = ep.result();
     String avbNote = "";

@@ -201,6 +201,20 @@ class HandMadeErofsTest {
   }
 
   @Test
+  void hugeWholeFileFragmentIsReadInPiecesNotBufferedWhole() throws Exception {
+    // a 3.75 GB file claimed to sit in a 16-byte packed inode: the first bytes read, then a located error
+    long huge = 0xF000_0000L;
+    try (FileSystemImage fs = FileSystems.open(new ArrayByteSource(image(10, huge, 4), "huge.img"))) {
+      FsEntry f = fs.list(fs.root()).get(0);
+      assertEquals(huge, f.size());
+      ByteSource c = fs.content(f);
+      assertArrayEquals(fs.content(f).readFully(0, 6), c.readFully(0, 6));
+      RomFormatException e = assertThrows(RomFormatException.class, () -> c.readFully(1L << 31, 4096));
+      assertTrue(e.getMessage().contains("packed inode"), e.getMessage());
+    }
+  }
+
+  @Test
   void directoryContainingItselfIsACycleNotARecursion() throws Exception {
     try (FileSystemImage fs = FileSystems.open(new ArrayByteSource(image(0, 1, 0), "cycle.img"))) {
       RomFormatException e = assertThrows(RomFormatException.class, () -> fs.walk(x -> true));
