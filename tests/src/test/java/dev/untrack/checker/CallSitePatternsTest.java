@@ -132,7 +132,8 @@ class CallSitePatternsTest {
 
   private static java.nio.file.Path sensorsClasses() {
     try {
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sensors-classes");
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(
+          java.nio.file.Files.createDirectories(java.nio.file.Path.of("target").toAbsolutePath()), "sensors-classes");
       dev.untrack.testkit.DexCompiler.compileJava(sources("com.sensorsdata.analytics.android.sdk.SensorsDataAPI",
           SENSORS), List.of(), dir);
       return dir;

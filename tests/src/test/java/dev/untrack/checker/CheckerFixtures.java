@@ -32,7 +32,7 @@ final class CheckerFixtures {
     if (stubs == null) {
       try {
         // under target/, so the build cleans it (a temp dir with files in it is not removed on exit)
-        Path dir = Files.createDirectories(Path.of("target", "checker-android-stubs"));
+        Path dir = Files.createDirectories(Path.of("target", "checker-android-stubs").toAbsolutePath());
         Map<String, String> src = new LinkedHashMap<>();
         src.put("android.content.ContentResolver", "package android.content; public class ContentResolver {}");
         src.put("org.json.JSONObject", "package org.json; public class JSONObject {}");

@@ -19,7 +19,8 @@ class InspectFuzzTest {
   private static synchronized byte[] signedApk() {
     if (signedApk == null) {
       try {
-        Path dir = Files.createTempDirectory("fuzz-apk");
+        Path dir = Files.createTempDirectory(
+            Files.createDirectories(Path.of("target").toAbsolutePath()), "fuzz-apk");
         Path in = TestApks.unsigned(dir.resolve("in.apk"));
         Path out = dir.resolve("out.apk");
         ApkResigner.resign(in, out, TestKeys.rsa2048(), ResignOptions.forMinSdk(21));

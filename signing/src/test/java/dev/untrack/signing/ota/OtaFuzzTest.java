@@ -23,7 +23,8 @@ class OtaFuzzTest {
   private static synchronized byte[] signedZip() {
     if (signedZip == null) {
       try {
-        Path dir = Files.createTempDirectory("fuzz-ota");
+        Path dir = Files.createTempDirectory(
+            Files.createDirectories(Path.of("target").toAbsolutePath()), "fuzz-ota");
         Path in = dir.resolve("in.zip");
         try (OutputStream os = Files.newOutputStream(in); ZipOutputStream z = new ZipOutputStream(os)) {
           z.putNextEntry(new ZipEntry("payload.bin"));

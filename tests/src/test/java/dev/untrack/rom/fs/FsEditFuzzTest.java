@@ -40,7 +40,8 @@ class FsEditFuzzTest {
 
   private static synchronized byte[] seed(boolean ext4) throws IOException {
     if (ext4Seed == null) {
-      Path work = Files.createTempDirectory("fuzz-edit");
+      Path work = Files.createTempDirectory(
+          Files.createDirectories(Path.of("target").toAbsolutePath()), "fuzz-edit");
       byte[] e = Files.readAllBytes(FsFixtures.ext4(seedTree(), work, "seed-ext4", new FsFixtures.Ext4Options(
           List.of("^has_journal", "^resize_inode"), 1024, 1L << 20, "seed", "/seed", false, true)));
       erofsSeed = Files.readAllBytes(FsFixtures.erofs(seedTree(), work, "seed-erofs",

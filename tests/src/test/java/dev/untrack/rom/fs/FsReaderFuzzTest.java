@@ -48,7 +48,8 @@ class FsReaderFuzzTest {
 
   private static synchronized byte[] ext4Seed(boolean csum) throws IOException {
     if (ext4Seed == null) {
-      Path work = Files.createTempDirectory("fuzz-ext4");
+      Path work = Files.createTempDirectory(
+          Files.createDirectories(Path.of("target").toAbsolutePath()), "fuzz-ext4");
       FsFixtures.Ext4Options o = new FsFixtures.Ext4Options(
           List.of("^has_journal", "^metadata_csum", "^resize_inode", "inline_data"), 1024, 1L << 20, "seed",
           "/seed", true, false);
@@ -62,7 +63,8 @@ class FsReaderFuzzTest {
 
   private static synchronized byte[] erofsSeed() throws IOException {
     if (erofsSeed == null) {
-      Path work = Files.createTempDirectory("fuzz-erofs");
+      Path work = Files.createTempDirectory(
+          Files.createDirectories(Path.of("target").toAbsolutePath()), "fuzz-erofs");
       erofsSeed = Files.readAllBytes(FsFixtures.erofs(seedTree(), work, "seed",
           List.of("-zlz4hc", "-C16384", "-Eztailpacking", "-T0")));
     }
