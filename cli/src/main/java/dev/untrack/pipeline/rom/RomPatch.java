@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -63,16 +64,20 @@ public final class RomPatch {
     SigningKey otaKey = r.otaKey() == null ? null : r.otaKey().load();
     ContainerOutput writer = ContainerOutput.forKind(kind, isSparse(r.input()), otaKey);
     Path out = r.output().toAbsolutePath();
-    Path workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
-    // Ctrl-C: the temporary images go too (the output is atomic on its own)
-    Thread cleanup = new Thread(() -> {
-      try {
-        deleteTree(workDir);
-      } catch (IOException ignored) {
-        // the JVM is going away; nothing else to do
-      }
-    }, "rom-patch-cleanup");
+    // Ctrl-C: the temporary images go too (the output is atomic on its own). The hook is in place before the
+    // directory exists, and it runs while the pipeline's threads still write, so it deletes until the
+    // directory itself is gone: nothing can be created in it after that.
+    AtomicReference<Path> work = new AtomicReference<>();
+    Thread cleanup = new Thread(() -> deleteUntilGone(work.get()), "rom-patch-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".untrack-work-");
+    } catch (IOException e) {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+      throw e;
+    }
+    work.set(workDir);
     try {
       return run(r, progress, kind, writer, avbKey, workDir);
     } finally {
@@ -284,6 +289,27 @@ public final class RomPatch {
         c.close();
       } catch (IOException ignored) {
         // read-only sources of temporary files
+      }
+    }
+  }
+
+  private static void deleteUntilGone(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    for (int attempt = 0; attempt < 100 && Files.exists(dir); attempt++) {
+      try {
+        deleteTree(dir);
+      } catch (IOException | java.io.UncheckedIOException racedWithAWriter) {
+        // a file appeared or vanished while walking: try again
+      }
+      if (Files.exists(dir)) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -43,6 +43,8 @@ public final class AtomicOutput implements AutoCloseable {
       throw new java.nio.file.NoSuchFileException(dir.toString(), null, "output directory does not exist");
     }
     Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".untrack-tmp");
+    // an interrupted run (Ctrl-C, SIGTERM) leaves no half-written file either; after commit() it is gone anyway
+    temp.toFile().deleteOnExit();
     try {
       FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       return new AtomicOutput(abs, temp, ch);
