@@ -310,6 +310,55 @@ class FirmwareScanTest {
     assertFalse(loose.out().contains("added"), loose.out());
   }
 
+  /** A payload OTA whose {@code system} is the very EROFS image the fastboot super holds as {@code system_a}. */
+  static Path erofsOta(String name) throws IOException {
+    byte[] bin = PayloadFixtures.write(Manifest.newFull(4096, null), List.of(new PartitionInput.Changed(
+        PartitionUpdate.named("system"), new ArrayByteSource(Files.readAllBytes(erofs), "system.img"))), null,
+        Files.createDirectories(dir.resolve("work-" + name)), 1 << 20);
+    return zip(dir.resolve(name + ".zip"), Map.of("payload.bin", bin));
+  }
+
+  @Test
+  void baselinePairsSlotSuffixedPartitionsWithUnsuffixedOnes() throws IOException {
+    // the same build as a fastboot super (system_a; system_b empty) and as a payload OTA (system)
+    Path superOnly = new FastbootPackageBuilder().root("testdev_images_V1.0").image("super.img",
+        dir.resolve("super.img")).build(dir.resolve("super_only.tgz"), FastbootPackageBuilder.Format.TGZ);
+    ScanReport pkg = scan(superOnly);
+    ScanReport payload = scan(erofsOta("ota-erofs"));
+    for (Comparison c : List.of(pkg.comparedWith(payload).comparison(), payload.comparedWith(pkg).comparison())) {
+      assertEquals(List.of(), c.unexpected(), c.unexpected().toString());
+      assertEquals(List.of(), c.files());
+      assertTrue(c.apps().size() >= 4 && c.apps().stream().allMatch(d -> d.change().equals("unchanged")),
+          c.apps().toString());
+    }
+    Comparison c = pkg.comparedWith(payload).comparison();
+    assertEquals(List.of("system_a = system"), c.slotPairs());
+    assertTrue(c.apps().stream().anyMatch(d -> d.path().equals("system_a:" + JOYOSE)), "the real names kept");
+    assertEquals(List.of("system = system_a"), payload.comparedWith(pkg).comparison().slotPairs());
+    // on the command line: nothing unexpected, and the pair is named
+    Run r = untrack("scan", superOnly.toString(), "--baseline", dir.resolve("ota-erofs.zip").toString(),
+        "--work-dir", dir.toString(), "--no-signatures");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("partitions paired across the slot suffix: system_a = system"), r.out());
+    assertTrue(r.out().contains("nothing changed outside the apps whose telemetry changed"), r.out());
+  }
+
+  @Test
+  void slotPairingIsRefusedWhenOneSideHasBothNames() throws IOException {
+    // system_a in the super and a loose system.img in one package: which one the OTA's system is is a guess
+    Path both = new FastbootPackageBuilder().root("testdev_images_V1.0").image("super.img", dir.resolve("super.img"))
+        .image("system.img", erofs).build(dir.resolve("both.tgz"), FastbootPackageBuilder.Format.TGZ);
+    ScanReport pkg = scan(both);
+    assertTelemetryFound(pkg, "system_a");
+    assertTelemetryFound(pkg, "system");
+    Comparison c = pkg.comparedWith(scan(erofsOta("ota-erofs2"))).comparison();
+    assertEquals(List.of(), c.slotPairs());
+    assertTrue(c.apps().stream().anyMatch(d -> d.path().equals("system_a:" + JOYOSE) && d.change().equals("added")),
+        c.apps().toString());
+    assertTrue(c.apps().stream().anyMatch(d -> d.path().equals("system:" + JOYOSE) && d.change().equals("unchanged")),
+        c.apps().toString());
+  }
+
   @Test
   void corruptFileInsideAnImageIsAnErrorEntryAndTheRestIsScanned() throws IOException {
     byte[] img = Files.readAllBytes(ext4);

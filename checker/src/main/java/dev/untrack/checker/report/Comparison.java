@@ -14,6 +14,8 @@ import java.util.List;
  * @param liveRemoved baseline live sites that are no longer live
  * @param liveAdded live sites that were not live in the baseline
  * @param unexpected changes outside the patched apps: paths with a reason each
+ * @param slotPairs partitions paired across an A/B slot suffix, {@code "system_a = system"} (scanned =
+ *     baseline); paths in this comparison keep the scanned side's names (the baseline's for removed items)
  */
 public record Comparison(
     List<String> baselineInputs,
@@ -23,13 +25,21 @@ public record Comparison(
     long liveAfter,
     long liveRemoved,
     long liveAdded,
-    List<Unexpected> unexpected) {
+    List<Unexpected> unexpected,
+    List<String> slotPairs) {
 
   public Comparison {
     baselineInputs = List.copyOf(baselineInputs);
     apps = List.copyOf(apps);
     files = List.copyOf(files);
     unexpected = List.copyOf(unexpected);
+    slotPairs = List.copyOf(slotPairs);
+  }
+
+  /** A comparison without partitions paired across a slot suffix. */
+  public Comparison(List<String> baselineInputs, List<AppDelta> apps, List<FileDelta> files, long liveBefore,
+      long liveAfter, long liveRemoved, long liveAdded, List<Unexpected> unexpected) {
+    this(baselineInputs, apps, files, liveBefore, liveAfter, liveRemoved, liveAdded, unexpected, List.of());
   }
 
   /**

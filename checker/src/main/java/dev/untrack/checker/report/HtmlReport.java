@@ -85,6 +85,10 @@ public final class HtmlReport {
         .append("</code>. Live call sites: ").append(c.liveBefore()).append(" before, ").append(c.liveAfter())
         .append(" after (").append(c.liveRemoved()).append(" removed, ").append(c.liveAdded())
         .append(" new).</p>\n");
+    if (!c.slotPairs().isEmpty()) {
+      h.append("<p>Partitions paired across the slot suffix: <code>").append(esc(String.join(", ", c.slotPairs())))
+          .append("</code>.</p>\n");
+    }
     h.append("<table><tr><th>Path</th><th>Change</th><th>Live</th><th>Gated</th><th>Neutralized</th>")
         .append("<th>SDK changes</th><th>Entries changed</th></tr>\n");
     for (Comparison.AppDelta d : c.apps()) {

@@ -205,6 +205,10 @@ public final class JsonReport {
     w.name("baseline").beginObject();
     w.name("inputs");
     strings(w, c.baselineInputs());
+    if (!c.slotPairs().isEmpty()) { // only firmware compared across slot naming has any
+      w.name("slotPairs");
+      strings(w, c.slotPairs());
+    }
     w.name("summary").beginObject().name("liveBefore").value(c.liveBefore()).name("liveAfter").value(c.liveAfter())
         .name("liveRemoved").value(c.liveRemoved()).name("liveAdded").value(c.liveAdded())
         .name("appsChanged").value(c.apps().stream().filter(a -> !a.change().equals("unchanged")).count())

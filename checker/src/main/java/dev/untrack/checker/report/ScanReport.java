@@ -91,8 +91,9 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
    * the original's (which is how a keep-cert patch is told from a broken signature).
    */
   public ScanReport comparedWith(ScanReport baseline) {
+    SlotPairing slots = slotPairing(baseline);
     Map<String, AppReport> before = new HashMap<>();
-    baseline.apps.forEach(a -> before.put(a.path(), a));
+    baseline.apps.forEach(a -> before.put(slots.matchKey(a.path()), a));
     List<AppReport> judged = new ArrayList<>();
     for (AppReport a : apps) {
       AppReport b = before.get(a.path());
@@ -110,11 +111,13 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
 
   /**
    * Compares this scan (the patched output) with {@code baseline} (the original). Apps are matched by path.
-   * Call sites are matched by caller, target and occurrence, since patching moves dex offsets.
+   * Call sites are matched by caller, target and occurrence, since patching moves dex offsets. Firmware
+   * partitions are paired across an A/B slot suffix when that is unambiguous (see {@link SlotPairing}).
    */
   public Comparison compare(ScanReport baseline) {
+    SlotPairing slots = slotPairing(baseline);
     Map<String, AppReport> before = new HashMap<>();
-    baseline.apps.forEach(a -> before.put(a.path(), a));
+    baseline.apps.forEach(a -> before.put(slots.matchKey(a.path()), a));
     Map<String, AppReport> after = new HashMap<>();
     apps.forEach(a -> after.put(a.path(), a));
     TreeSet<String> paths = new TreeSet<>(before.keySet());
@@ -125,9 +128,10 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
     long liveAfter = 0;
     long removed = 0;
     long added = 0;
-    for (String p : paths) {
-      AppReport b = before.get(p);
-      AppReport a = after.get(p);
+    for (String key : paths) {
+      AppReport b = before.get(key);
+      AppReport a = after.get(key);
+      String p = a != null ? a.path() : b.path(); // the real name: a removed item keeps the baseline's
       Comparison.AppDelta d = delta(p, b, a);
       deltas.add(d);
       liveBefore += d.liveBefore();
@@ -148,14 +152,15 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
     }
     List<Comparison.FileDelta> files = new ArrayList<>();
     Map<String, FileDigest> fb = new HashMap<>();
-    baseline.otherFiles.forEach(f -> fb.put(f.path(), f));
+    baseline.otherFiles.forEach(f -> fb.put(slots.matchKey(f.path()), f));
     Map<String, FileDigest> fa = new HashMap<>();
     otherFiles.forEach(f -> fa.put(f.path(), f));
     TreeSet<String> fpaths = new TreeSet<>(fb.keySet());
     fpaths.addAll(fa.keySet());
-    for (String p : fpaths) {
-      FileDigest x = fb.get(p);
-      FileDigest y = fa.get(p);
+    for (String key : fpaths) {
+      FileDigest x = fb.get(key);
+      FileDigest y = fa.get(key);
+      String p = y != null ? y.path() : x.path();
       String change = x == null ? "added" : y == null ? "removed"
           : Objects.equals(x.sha256(), y.sha256()) && x.size() == y.size() ? null : "changed";
       if (change != null) {
@@ -165,7 +170,19 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
         }
       }
     }
-    return new Comparison(baseline.inputs, deltas, files, liveBefore, liveAfter, removed, added, unexpected);
+    return new Comparison(baseline.inputs, deltas, files, liveBefore, liveAfter, removed, added, unexpected,
+        slots.described());
+  }
+
+  private SlotPairing slotPairing(ScanReport baseline) {
+    return SlotPairing.between(paths(this), paths(baseline));
+  }
+
+  private static List<String> paths(ScanReport r) {
+    List<String> out = new ArrayList<>();
+    r.apps.forEach(a -> out.add(a.path()));
+    r.otherFiles.forEach(f -> out.add(f.path()));
+    return out;
   }
 
   /** Stale ahead-of-time compilation output next to a patched app is expected to go. */

@@ -85,6 +85,10 @@ public final class TextReport {
     if (r.comparison() != null) {
       Comparison c = r.comparison();
       sb.append("\nAgainst baseline ").append(String.join(", ", c.baselineInputs())).append(":\n");
+      if (!c.slotPairs().isEmpty()) {
+        sb.append("  partitions paired across the slot suffix: ").append(String.join(", ", c.slotPairs()))
+            .append('\n');
+      }
       sb.append("  live call sites: ").append(c.liveBefore()).append(" before, ").append(c.liveAfter())
           .append(" after (").append(c.liveRemoved()).append(" removed, ").append(c.liveAdded()).append(" new)\n");
       for (Comparison.AppDelta d : c.apps()) {
