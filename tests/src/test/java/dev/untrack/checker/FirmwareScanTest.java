@@ -359,6 +359,29 @@ class FirmwareScanTest {
         c.apps().toString());
   }
 
+  /** A report holding one digested file per name, all with the same bytes. */
+  static ScanReport files(String... paths) {
+    return new ScanReport(List.of("x"), List.of(), List.of(),
+        java.util.Arrays.stream(paths).map(p -> new FileDigest(p, 1, "00")).toList(), null);
+  }
+
+  @Test
+  void slotPairsAreMadeOnlyWhenUnambiguous() {
+    // _a is preferred over _b; _b pairs when it is alone; unsuffixed names on both sides pair as they are
+    assertEquals(List.of("system_a = system"), files("system_a:/f", "system_b:/f").compare(files("system:/f"))
+        .slotPairs());
+    assertEquals(List.of("vbmeta = vbmeta_b"), files("vbmeta:").compare(files("vbmeta_b:")).slotPairs());
+    assertEquals(List.of(), files("system:/f").compare(files("system:/f")).slotPairs());
+    // a side with both system_a and system: nothing is paired across the suffix
+    Comparison c = files("system_a:/f", "system:/f").compare(files("system:/f"));
+    assertEquals(List.of(), c.slotPairs());
+    assertEquals(List.of(new Comparison.FileDelta("system_a:/f", "added")), c.files());
+    assertEquals(List.of(), files("system_a:/f").compare(files("system:/f", "system_a:/g")).slotPairs());
+    // a removed file keeps the baseline's real name
+    Comparison r = files("system_a:/f").compare(files("system:/f", "system:/gone"));
+    assertEquals(List.of(new Comparison.FileDelta("system:/gone", "removed")), r.files());
+  }
+
   @Test
   void corruptFileInsideAnImageIsAnErrorEntryAndTheRestIsScanned() throws IOException {
     byte[] img = Files.readAllBytes(ext4);
