@@ -6,6 +6,15 @@ import dev.untrack.pipeline.PatchSets;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.rom.RomPatch;
 import dev.untrack.pipeline.rom.RomPatchRequest;
+import dev.untrack.rom.io.AtomicOutput;
+import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.rom.lp.LpFormat;
+import dev.untrack.rom.lp.SuperWriter;
+import dev.untrack.rom.sparse.FastbootSplit;
+import dev.untrack.rom.sparse.SparseWriter;
+import dev.untrack.signing.avb.AvbAlgorithm;
+import dev.untrack.signing.avb.VbMeta;
+import dev.untrack.testkit.FastbootPackageBuilder;
 import dev.untrack.testkit.Oracle;
 import dev.untrack.testkit.TelemetryFixtures;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +42,10 @@ import java.util.zip.ZipOutputStream;
  * back, oat removed, hosts added, checker on the output against the input) next to a plain copy of the image and
  * the native extract-and-rebuild route ({@code fsck.erofs --extract} + {@code mkfs.erofs}), same image, same run.
  * The image is an uncompressed EROFS of about {@code imageMB}: the telemetry fixture apps plus filler apps (zips
- * with a large stored asset and no code) with {@code oat/} folders. Usage: {@code RomPatchBench [imageMB=300]
- * [workdir]}; needs mkfs.erofs, fsck.erofs and GNU time.
+ * with a large stored asset and no code) with {@code oat/} folders. Then the same image as {@code system_a} of a
+ * fastboot package (tgz and/or tar: sparse super, vbmeta, CRC lists, flash script) through {@code untrack patch},
+ * next to a synced copy of the package and, for the tgz, {@code gzip -dc | gzip -6}. Usage:
+ * {@code RomPatchBench [imageMB=300] [workdir] [tgz|tar|both|none]}; needs mkfs.erofs, fsck.erofs, gzip and GNU time.
  */
 public final class RomPatchBench {
   private RomPatchBench() {}
@@ -72,27 +83,10 @@ public final class RomPatchBench {
         Files.size(image) / 1e6);
 
     Path out = work.resolve("out.img");
-    double best = Double.MAX_VALUE;
-    long peak = 0;
-    String report = "";
-    for (int i = 0; i < 3; i++) {
-      Files.deleteIfExists(out);
-      System.gc();
-      resetPeaks();
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      long t = System.nanoTime();
-      int code = Main.run(new String[] {"patch", image.toString(), "-o", out.toString()},
-          new PrintStream(o, true, StandardCharsets.UTF_8), System.err);
-      double wall = (System.nanoTime() - t) / 1e9;
-      if (code != 0) {
-        throw new IllegalStateException("untrack patch exited " + code + ": " + o);
-      }
-      report = o.toString(StandardCharsets.UTF_8);
-      if (i > 0) {
-        best = Math.min(best, wall);
-        peak = Math.max(peak, peakHeap());
-      }
-    }
+    Timed patch = untrackPatch(image, out);
+    double best = patch.best;
+    long peak = patch.peak;
+    String report = patch.report;
     System.out.printf("%-44s %9.2f %13.1f %12.1f%n", "untrack patch (whole pipeline + checker)", best, peak / 1e6,
         Files.size(out) / 1e6);
     Files.deleteIfExists(out);
@@ -115,9 +109,128 @@ public final class RomPatchBench {
         Runtime.getRuntime().availableProcessors());
     report.lines().filter(l -> l.startsWith("apps:") || l.startsWith("partition") || l.startsWith("checker"))
         .forEach(System.out::println);
+    String pkgs = args.length > 2 ? args[2] : "both";
+    for (String fmt : List.of("tgz", "tar")) {
+      if (pkgs.equals(fmt) || pkgs.equals("both")) {
+        packageBench(work, image, fmt);
+      }
+    }
     if (args.length < 2) {
       deleteTree(work);
     }
+  }
+
+  /** Best wall time of two after a warm-up, the larger peak heap of those two, and the last summary. */
+  record Timed(double best, long peak, String report) {}
+
+  static Timed untrackPatch(Path in, Path out) throws IOException {
+    double best = Double.MAX_VALUE;
+    long peak = 0;
+    String report = "";
+    for (int i = 0; i < 3; i++) {
+      Files.deleteIfExists(out);
+      System.gc();
+      resetPeaks();
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      long t = System.nanoTime();
+      int code = Main.run(new String[] {"patch", in.toString(), "-o", out.toString()},
+          new PrintStream(o, true, StandardCharsets.UTF_8), System.err);
+      double wall = (System.nanoTime() - t) / 1e9;
+      if (code != 0) {
+        throw new IllegalStateException("untrack patch exited " + code + ": " + o);
+      }
+      report = o.toString(StandardCharsets.UTF_8);
+      if (i > 0) {
+        best = Math.min(best, wall);
+        peak = Math.max(peak, peakHeap());
+      }
+    }
+    return new Timed(best, peak, report);
+  }
+
+  /**
+   * The same EROFS image as {@code system_a} of a Xiaomi-like fastboot package (sparse virtual A/B super with room
+   * to grow, unsigned vbmeta, CRC lists, flash script), through {@code untrack patch PKG -o OUT}, next to a synced
+   * copy of the package and, for a tgz, {@code gzip -dc | gzip -6} of it.
+   */
+  static void packageBench(Path work, Path image, String fmt) throws Exception {
+    Path superImg = work.resolve("super.img");
+    Files.deleteIfExists(superImg);
+    long sys = Files.size(image);
+    long group = (sys + (64L << 20) + 0xFFFF) & ~0xFFFFL;
+    long device = group * 2 + (4L << 20);
+    try (FileByteSource s = FileByteSource.open(image)) {
+      SuperWriter.create(device, 65536, 2).virtualAb().group("main_a", group).group("main_b", group)
+          .addPartition("system_a", "main_a", LpFormat.PARTITION_ATTR_READONLY, s)
+          .addPartition("system_b", "main_b", LpFormat.PARTITION_ATTR_READONLY, 0, null)
+          .layout().writeSparseTo(superImg, SparseWriter.Options.DEFAULT);
+    }
+    byte[] vbmeta = java.util.Arrays.copyOf(VbMeta.create(List.of(), 0, 0, "untrack bench", null,
+        AvbAlgorithm.NONE).encode(), 4096);
+    Path pkg = work.resolve("rom." + fmt);
+    Files.deleteIfExists(pkg);
+    long t0 = System.nanoTime();
+    new FastbootPackageBuilder().root("benchdevice_images_V1.0.0_global").image("super.img", superImg)
+        .image("vbmeta.img", vbmeta).flashAllScript().xiaomiCrcLists(FastbootSplit.DEFAULT_MAX_DOWNLOAD_SIZE)
+        .build(pkg, fmt.equals("tgz") ? FastbootPackageBuilder.Format.TGZ : FastbootPackageBuilder.Format.TAR);
+    double built = (System.nanoTime() - t0) / 1e9;
+    Files.delete(superImg);
+    System.out.printf("%nfastboot package (%s): %.1f MB, the same image as system_a in a sparse super, vbmeta, CRC "
+        + "lists, flash_all.sh (built in %.1f s)%n", fmt, Files.size(pkg) / 1e6, built);
+    System.out.printf("%-44s %9s %13s %12s%n", "route", "wall s", "peak heap MB", "output MB");
+
+    Path copy = work.resolve("copy." + fmt);
+    double copyWall = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      Files.deleteIfExists(copy);
+      long t = System.nanoTime();
+      try (AtomicOutput o = AtomicOutput.create(copy)) {
+        Files.copy(pkg, o.stream()); // synced like every untrack output
+        o.commit();
+      }
+      copyWall = Math.min(copyWall, (System.nanoTime() - t) / 1e9);
+    }
+    Files.deleteIfExists(copy);
+    System.out.printf("%-44s %9.2f %13s %12.1f%n", "plain copy of the package, synced (anchor)", copyWall, "-",
+        Files.size(pkg) / 1e6);
+
+    double regzip = -1;
+    if (fmt.equals("tgz")) {
+      Path rz = work.resolve("regzip.tgz");
+      regzip = Double.MAX_VALUE;
+      for (int i = 0; i < 2; i++) {
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder("sh", "-c", "gzip -dc \"$0\" | gzip -6 > \"$1\" && sync \"$1\"",
+            pkg.toString(), rz.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("gzip -dc | gzip -6 failed");
+        }
+        regzip = Math.min(regzip, (System.nanoTime() - t) / 1e9);
+      }
+      System.out.printf("%-44s %9.2f %13s %12.1f%n", "native: gzip -dc | gzip -6 (anchor)", regzip, "-",
+          Files.size(rz) / 1e6);
+      Files.delete(rz);
+    }
+
+    Path out = work.resolve("out." + fmt);
+    Timed patch = untrackPatch(pkg, out);
+    System.out.printf("%-44s %9.2f %13.1f %12.1f%n", "untrack patch (whole pipeline + checker)", patch.best,
+        patch.peak / 1e6, Files.size(out) / 1e6);
+    Files.deleteIfExists(out);
+    PhaseTimes phases = new PhaseTimes();
+    RomPatch.run(RomPatchRequest.of(pkg, out, PatchSets.builtin().load(), Policy.BLOCK), phases);
+    phases.times.forEach((k, v) -> System.out.printf("  %-42s %9.2f%n", k, v));
+    Files.deleteIfExists(out);
+    System.out.printf("untrack patch vs plain copy: %.2fx (within 2x: %s)", patch.best / copyWall,
+        patch.best <= 2 * copyWall ? "yes" : "no");
+    if (regzip > 0) {
+      System.out.printf("; vs gzip -dc | gzip -6: %.2fx", patch.best / regzip);
+    }
+    System.out.printf("; load average %.1f on %d cores%n", ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
+    patch.report.lines().filter(l -> l.startsWith("apps:") || l.startsWith("partition") || l.startsWith("checker")
+        || l.startsWith("vbmeta")).forEach(System.out::println);
+    Files.delete(pkg);
   }
 
   /** Wall time per pipeline phase. */
