@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
@@ -85,40 +81,10 @@ public final class Inspector {
   }
 
   private List<InspectReport.AppInfo> apps(FirmwareFiles files, Progress progress) throws IOException {
-    List<AppFile> found = files.apps();
-    progress.begin("reading apps", found.size());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()), r -> {
-      Thread t = new Thread(r, "inspect");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<InspectReport.AppInfo>> futures = new ArrayList<>();
-      for (AppFile f : found) {
-        futures.add(pool.submit(() -> {
-          InspectReport.AppInfo info = app(f.location(), f.content(), odexed(files, f));
-          progress.advance(1);
-          return info;
-        }));
-      }
-      List<InspectReport.AppInfo> out = new ArrayList<>();
-      for (Future<InspectReport.AppInfo> fu : futures) {
-        out.add(fu.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-      progress.end();
-    }
+    return ParallelApps.map(files.apps(), options.threads(), "inspect", "reading apps", progress,
+        (f, index) -> app(f.location(), f.content(), odexed(files, f)));
   }
+
 
   /** An app is odexed when its folder has {@code oat/<arch>/<name>.odex}. */
   private static boolean odexed(FirmwareFiles files, AppFile f) throws IOException {

@@ -1,11 +1,11 @@
 package dev.untrack.pipeline.rom;
 
 import dev.untrack.checker.input.FirmwareScanSource;
+import dev.untrack.pipeline.ParallelApps;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.SingleAppPatch;
 import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.rom.sparse.SparseImage;
-import dev.untrack.rom.firmware.AppFile;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareFiles;
 import dev.untrack.rom.firmware.FirmwareKind;
@@ -33,10 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -245,43 +241,11 @@ public final class RomPatch {
 
   private static List<AppPatchJob.Result> patchApps(RomPatchRequest r, FirmwareFiles files, Path workDir,
       Progress progress) throws IOException {
-    List<AppFile> apps = files.apps();
-    progress.begin("patching apps", apps.size());
     AppPatchJob job = new AppPatchJob(r, workDir);
-    ExecutorService pool = Executors.newFixedThreadPool(r.threads(), t -> {
-      Thread th = new Thread(t, "rom-patch");
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      List<Future<AppPatchJob.Result>> futures = new ArrayList<>();
-      for (int i = 0; i < apps.size(); i++) {
-        AppFile f = apps.get(i);
-        int index = i;
-        futures.add(pool.submit(() -> {
-          AppPatchJob.Result res = job.run(f, files.filesystems().get(f.partition()), index);
-          progress.advance(1);
-          return res;
-        }));
-      }
-      List<AppPatchJob.Result> out = new ArrayList<>();
-      for (Future<AppPatchJob.Result> fu : futures) {
-        out.add(fu.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-      progress.end();
-    }
+    return ParallelApps.map(files.apps(), r.threads(), "rom-patch", "patching apps", progress,
+        (f, index) -> job.run(f, files.filesystems().get(f.partition()), index));
   }
+
 
   private static void closeAll(List<Closeable> sources) {
     for (Closeable c : sources) {
