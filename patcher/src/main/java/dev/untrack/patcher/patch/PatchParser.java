@@ -310,6 +310,8 @@ public final class PatchParser {
             + policy.keyword() + " would never be checked");
       }
     }
+    Patch patch = new Patch(id, at, title, why, sources, apps, policy,
+        severity == null ? Severity.MEDIUM : severity, requires, fingerprints, actions, verifies);
     for (Fingerprint f : fingerprints) {
       if (verifies.stream().noneMatch(v -> v.fingerprint().equals(f.name()))) {
         throw new PatchSyntaxException(f.pos(), "fingerprint " + f.name()
@@ -318,16 +320,14 @@ public final class PatchParser {
       // A fingerprint acted on under a policy needs a claim for that policy: what holds differs (a stub is
       // neutralized under block, the same method gated under honor-switch).
       for (dev.untrack.patcher.Policy p : dev.untrack.patcher.Policy.values()) {
-        boolean acted = policy.includes(p)
-            && actions.stream().anyMatch(a -> a.fingerprint().equals(f.name()) && a.scope().includes(p));
-        if (acted && verifies.stream().noneMatch(v -> v.fingerprint().equals(f.name()) && v.scope().includes(p))) {
+        boolean acted = patch.actionsUnder(p).stream().anyMatch(a -> a.fingerprint().equals(f.name()));
+        if (acted && patch.verifiesUnder(p).stream().noneMatch(v -> v.fingerprint().equals(f.name()))) {
           throw new PatchSyntaxException(f.pos(), "fingerprint " + f.name() + " has no 'verify' claim under --policy "
               + p.keyword() + " (add 'verify@" + p.keyword() + " " + f.name() + " CLAIM')");
         }
       }
     }
-    return new Patch(id, at, title, why, sources, apps, policy, severity == null ? Severity.MEDIUM : severity,
-        requires, fingerprints, actions, verifies);
+    return patch;
   }
 
   private void checkActions(String id, PolicyScope policy, Set<String> fps, List<Action> actions)
