@@ -12,6 +12,7 @@ import dev.untrack.patcher.smali.MethodShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jf.dexlib2.Opcode;
 import org.jf.dexlib2.iface.Method;
 import org.jf.dexlib2.iface.MethodImplementation;
@@ -109,10 +110,7 @@ public final class MethodEditor {
             + bodyStep.action().operation().keyword() + "): the old body and its strings are gone", false);
         continue;
       }
-      StringRewriter.Result r = op instanceof Operation.Strings x
-          ? StringRewriter.rewrite(current, v -> v.equals(x.oldValue()) ? x.newValue() : null)
-          : StringRewriter.rewrite(current, v -> v.contains(((Operation.StringsContaining) op).part())
-              ? ((Operation.StringsContaining) op).newValue() : null);
+      StringRewriter.Result r = StringRewriter.rewrite(current, stringRule(op));
       current = r.implementation();
       any |= r.replaced() > 0;
       results[i] = new StepResult(s, r.replaced() + " string constant(s) rewritten", r.replaced() > 0);
@@ -128,6 +126,15 @@ public final class MethodEditor {
       results[steps.indexOf(bodyStep)] = new StepResult(bodyStep, same ? "already applied" : c.detail, !same);
     }
     return new Outcome(any ? current : null, List.of(results));
+  }
+
+  /** A {@code strings} or {@code strings-containing} rewrite: the new value for a matching constant, else null. */
+  private static UnaryOperator<String> stringRule(Operation op) {
+    if (op instanceof Operation.Strings x) {
+      return v -> v.equals(x.oldValue()) ? x.newValue() : null;
+    }
+    Operation.StringsContaining x = (Operation.StringsContaining) op;
+    return v -> v.contains(x.part()) ? x.newValue() : null;
   }
 
   private record BodyChange(MethodImplementation implementation, String detail, boolean alreadyApplied) {}
