@@ -92,8 +92,7 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
    */
   public ScanReport comparedWith(ScanReport baseline) {
     SlotPairing slots = slotPairing(baseline);
-    Map<String, AppReport> before = new HashMap<>();
-    baseline.apps.forEach(a -> before.put(slots.matchKey(a.path()), a));
+    Map<String, AppReport> before = appsByMatchKey(baseline, slots);
     List<AppReport> judged = new ArrayList<>();
     for (AppReport a : apps) {
       AppReport b = before.get(a.path());
@@ -101,7 +100,7 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
           ? a.withSignature(a.signature().judgedAgainst(b.signature())) : a);
     }
     ScanReport r = new ScanReport(inputs, packs, judged, otherFiles, null);
-    return r.withComparison(r.compare(baseline));
+    return r.withComparison(r.compare(baseline, slots)); // r has this report's paths, so the same pairing
   }
 
   /** This report with {@code c} attached. */
@@ -115,9 +114,11 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
    * partitions are paired across an A/B slot suffix when that is unambiguous (see {@link SlotPairing}).
    */
   public Comparison compare(ScanReport baseline) {
-    SlotPairing slots = slotPairing(baseline);
-    Map<String, AppReport> before = new HashMap<>();
-    baseline.apps.forEach(a -> before.put(slots.matchKey(a.path()), a));
+    return compare(baseline, slotPairing(baseline));
+  }
+
+  private Comparison compare(ScanReport baseline, SlotPairing slots) {
+    Map<String, AppReport> before = appsByMatchKey(baseline, slots);
     Map<String, AppReport> after = new HashMap<>();
     apps.forEach(a -> after.put(a.path(), a));
     TreeSet<String> paths = new TreeSet<>(before.keySet());
@@ -172,6 +173,13 @@ public record ScanReport(List<String> inputs, List<PackInfo> packs, List<AppRepo
     }
     return new Comparison(baseline.inputs, deltas, files, liveBefore, liveAfter, removed, added, unexpected,
         slots.described());
+  }
+
+  /** The baseline's apps by path, under the scanned side's partition names where a slot pairing applies. */
+  private static Map<String, AppReport> appsByMatchKey(ScanReport baseline, SlotPairing slots) {
+    Map<String, AppReport> before = new HashMap<>();
+    baseline.apps.forEach(a -> before.put(slots.matchKey(a.path()), a));
+    return before;
   }
 
   private SlotPairing slotPairing(ScanReport baseline) {
