@@ -118,8 +118,7 @@ class PatchLoaderTest {
   void verifyClaimsArePerPolicy() throws Exception {
     String scoped = EXAMPLE.replace("  verify track neutralized\n",
         "  verify@block track neutralized\n  verify@honor-switch track gated\n");
-    Patch p = load(scoped, CONSENT).patches().stream().filter(x -> x.id().equals("onetrack.track")).findFirst()
-        .orElseThrow();
+    Patch p = load(scoped, CONSENT).patch("onetrack.track").orElseThrow();
     assertEquals(List.of(VerifyClaim.Kind.NEUTRALIZED),
         p.verifiesUnder(dev.untrack.patcher.Policy.BLOCK).stream().map(VerifyClaim::kind).toList());
     assertEquals(List.of(VerifyClaim.Kind.GATED),
