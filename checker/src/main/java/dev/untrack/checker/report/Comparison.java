@@ -36,12 +36,6 @@ public record Comparison(
     slotPairs = List.copyOf(slotPairs);
   }
 
-  /** A comparison without partitions paired across a slot suffix. */
-  public Comparison(List<String> baselineInputs, List<AppDelta> apps, List<FileDelta> files, long liveBefore,
-      long liveAfter, long liveRemoved, long liveAdded, List<Unexpected> unexpected) {
-    this(baselineInputs, apps, files, liveBefore, liveAfter, liveRemoved, liveAdded, unexpected, List.of());
-  }
-
   /**
    * One app before and after.
    *
