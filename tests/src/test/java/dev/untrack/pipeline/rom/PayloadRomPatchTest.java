@@ -15,6 +15,7 @@ import dev.untrack.rom.payload.PartitionUpdate;
 import dev.untrack.rom.payload.RsaPayloadSigner;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.PayloadFixtures;
 import java.io.OutputStream;
@@ -62,7 +63,7 @@ class PayloadRomPatchTest {
         + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(k.certificate().getEncoded())
         + "\n-----END CERTIFICATE-----\n");
     Path out = dir.resolve("signed.zip");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString(), "--ota-key",
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString(), "--ota-key",
         pk8.toString(), "--ota-cert", cert.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(dev.untrack.signing.ota.OtaZipVerifier.verify(out, List.of(k.certificate())).verifies(), r.out());
@@ -73,7 +74,7 @@ class PayloadRomPatchTest {
     Path in = ota(Files.readAllBytes(RomImages.ext4(dir)));
     byte[] before = Files.readAllBytes(in);
     Path out = dir.resolve("out.zip");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK), r.out());
     assertTrue(r.out().contains("checker: live call sites: 0 (input: 2)"), r.out());
@@ -90,7 +91,7 @@ class PayloadRomPatchTest {
       assertTrue(RomImages.read(img, RomImages.TELEMETRY_OAT).isEmpty());
     }
     Path again = dir.resolve("again.zip");
-    assertEquals(0, RomPatchCliTest.run("patch", in.toString(), "-o", again.toString()).code());
+    assertEquals(0, CliRun.untrack("patch", in.toString(), "-o", again.toString()).code());
     assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again), "deterministic");
   }
 }

@@ -10,6 +10,7 @@ import dev.untrack.rom.firmware.FirmwareKind;
 import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.PayloadFixtures;
 import java.io.OutputStream;
@@ -53,7 +54,7 @@ class SdatRomPatchTest {
     Path in = ota(Files.readAllBytes(RomImages.ext4(dir)));
     byte[] before = Files.readAllBytes(in);
     Path out = dir.resolve("out.zip");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK), r.out());
     assertTrue(r.out().contains("checker: live call sites: 0 (input: 2)"), r.out());
@@ -70,7 +71,7 @@ class SdatRomPatchTest {
       assertTrue(RomImages.read(img, RomImages.TELEMETRY_OAT).isEmpty());
     }
     Path again = dir.resolve("again.zip");
-    assertEquals(0, RomPatchCliTest.run("patch", in.toString(), "-o", again.toString()).code());
+    assertEquals(0, CliRun.untrack("patch", in.toString(), "-o", again.toString()).code());
     assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again), "deterministic");
   }
 }
