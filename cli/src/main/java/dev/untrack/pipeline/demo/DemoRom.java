@@ -19,6 +19,7 @@ import dev.untrack.checker.report.ScanReport;
 import dev.untrack.pipeline.InspectReport;
 import dev.untrack.pipeline.Inspector;
 import dev.untrack.pipeline.Progress;
+import dev.untrack.pipeline.TempTree;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.signing.SigningException;
@@ -92,7 +93,7 @@ final class DemoRom {
       }
       return patch(work, o, built, relative, summary, tmp);
     } finally {
-      Demo.deleteTree(tmp);
+      TempTree.delete(tmp);
     }
   }
 
