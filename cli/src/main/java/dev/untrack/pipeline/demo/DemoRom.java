@@ -61,8 +61,14 @@ final class DemoRom {
     List<String> summary = new ArrayList<>();
     Path tmp = Files.createDirectories(work.resolve(".spool"));
     try {
-      InspectReport inspect = new Inspector(new Inspector.Options(o.sdkPrefixes(), tmp, 1))
-          .inspect(built.file(), Progress.NONE);
+      // One open of the package serves the inspection and the scan.
+      InspectReport inspect;
+      ScanReport scan;
+      try (Firmware fw = FirmwareReader.open(built.file(), FirmwareReader.Options.in(tmp));
+          FirmwareScanSource source = FirmwareScanSource.of(fw)) {
+        inspect = new Inspector(new Inspector.Options(o.sdkPrefixes(), tmp, 1)).inspect(fw, Progress.NONE);
+        scan = new Checker(ScanOptions.defaults().withThreads(1)).scan(source);
+      }
       summary.add("a Xiaomi-like fastboot package (" + inspect.kind() + "): sparse super with EROFS system and product"
           + " (AVB hashtree footers), vbmeta chained to vbmeta_system, CRC lists, flash_all.sh");
       for (InspectReport.PartitionInfo p : inspect.partitions()) {
@@ -75,10 +81,6 @@ final class DemoRom {
       for (InspectReport.AppInfo a : inspect.apps()) {
         summary.add("app " + a.location() + (a.packageName() == null ? "" : "  " + a.packageName())
             + (a.sdks().isEmpty() ? "" : "  SDKs: " + String.join(", ", a.sdks())));
-      }
-      ScanReport scan;
-      try (FirmwareScanSource source = FirmwareScanSource.open(built.file(), tmp)) {
-        scan = new Checker(ScanOptions.defaults().withThreads(1)).scan(source);
       }
       long live = 0;
       for (AppReport a : scan.apps()) {
