@@ -14,7 +14,6 @@ import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.firmware.Partition;
 import java.io.InputStream;
 import dev.untrack.checker.ScanOptions;
-import dev.untrack.checker.report.AppReport;
 import dev.untrack.checker.report.ScanReport;
 import dev.untrack.pipeline.InspectReport;
 import dev.untrack.pipeline.Inspector;
@@ -82,11 +81,7 @@ final class DemoRom {
         summary.add("app " + a.location() + (a.packageName() == null ? "" : "  " + a.packageName())
             + (a.sdks().isEmpty() ? "" : "  SDKs: " + String.join(", ", a.sdks())));
       }
-      long live = 0;
-      for (AppReport a : scan.apps()) {
-        live += a.count("live");
-      }
-      summary.add("checker on the firmware: " + live + " live telemetry call sites in " + inspect.apps().size()
+      summary.add("checker on the firmware: " + scan.summary().live() + " live telemetry call sites in " + inspect.apps().size()
           + " apps and jars");
       if (o.keep()) {
         Path scans = Files.createDirectories(work.resolve("scans"));
