@@ -48,22 +48,28 @@ public final class Inspector {
     progress.begin("opening " + input.getFileName(), -1);
     try (Firmware fw = FirmwareReader.open(input, FirmwareReader.Options.in(options.workDir()))) {
       progress.end();
-      List<InspectReport.PartitionInfo> parts = new ArrayList<>();
-      for (Partition p : fw.partitions()) {
-        parts.add(new InspectReport.PartitionInfo(p.name(), p.size(), p.type().name(), volume(p), p.origin(),
-            p.parent()));
-      }
-      List<InspectReport.AppInfo> apps;
-      if (fw.kind() == FirmwareKind.APK || fw.kind() == FirmwareKind.JAR) {
-        ByteSource src = fw.source().orElseThrow();
-        apps = List.of(app(input.getFileName().toString(), src, false));
-      } else {
-        try (FirmwareFiles files = FirmwareFiles.open(fw)) {
-          apps = apps(files, progress);
-        }
-      }
-      return new InspectReport(input.toString(), fw.kind().name(), parts, apps);
+      return inspect(fw, progress);
     }
+  }
+
+  /** As {@link #inspect(Path, Progress)}, on firmware the caller has open and goes on using. */
+  public InspectReport inspect(Firmware fw, Progress progress) throws IOException {
+    Path input = fw.path();
+    List<InspectReport.PartitionInfo> parts = new ArrayList<>();
+    for (Partition p : fw.partitions()) {
+      parts.add(new InspectReport.PartitionInfo(p.name(), p.size(), p.type().name(), volume(p), p.origin(),
+          p.parent()));
+    }
+    List<InspectReport.AppInfo> apps;
+    if (fw.kind() == FirmwareKind.APK || fw.kind() == FirmwareKind.JAR) {
+      ByteSource src = fw.source().orElseThrow();
+      apps = List.of(app(input.getFileName().toString(), src, false));
+    } else {
+      try (FirmwareFiles files = FirmwareFiles.open(fw)) {
+        apps = apps(files, progress);
+      }
+    }
+    return new InspectReport(input.toString(), fw.kind().name(), parts, apps);
   }
 
   private static String volume(Partition p) {

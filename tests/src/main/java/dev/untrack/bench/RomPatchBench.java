@@ -22,13 +22,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,20 +60,7 @@ public final class RomPatchBench {
     System.out.printf("%-44s %9s %13s %12s%n", "route", "wall s", "peak heap MB", "output MB");
 
     Path copy = work.resolve("copy.img");
-    double copyWall = Double.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      Files.deleteIfExists(copy);
-      long t = System.nanoTime();
-      try (FileChannel in = FileChannel.open(image); FileChannel out = FileChannel.open(copy,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        long pos = 0;
-        while (pos < in.size()) {
-          pos += in.transferTo(pos, in.size() - pos, out);
-        }
-        out.force(true);
-      }
-      copyWall = Math.min(copyWall, (System.nanoTime() - t) / 1e9);
-    }
+    double copyWall = PlainCopy.bestOfThree(image, copy);
     Files.deleteIfExists(copy);
     System.out.printf("%-44s %9.2f %13s %12.1f%n", "plain copy of the image (anchor)", copyWall, "-",
         Files.size(image) / 1e6);
@@ -96,7 +79,7 @@ public final class RomPatchBench {
     Oracle.run(work, Duration.ofMinutes(10), List.of("fsck.erofs", out.toString())).assertOk("fsck.erofs");
 
     Path extract = work.resolve("extract");
-    deleteTree(extract);
+    FsReadBench.deleteTree(extract);
     Path rebuilt = work.resolve("rebuilt.img");
     Files.deleteIfExists(rebuilt);
     double[] ex = timed(List.of("fsck.erofs", "--extract=" + extract, image.toString()));
@@ -116,7 +99,7 @@ public final class RomPatchBench {
       }
     }
     if (args.length < 2) {
-      deleteTree(work);
+      FsReadBench.deleteTree(work);
     }
   }
 
@@ -130,7 +113,7 @@ public final class RomPatchBench {
     for (int i = 0; i < 3; i++) {
       Files.deleteIfExists(out);
       System.gc();
-      resetPeaks();
+      HeapPeak.reset();
       ByteArrayOutputStream o = new ByteArrayOutputStream();
       long t = System.nanoTime();
       int code = Main.run(new String[] {"patch", in.toString(), "-o", out.toString()},
@@ -142,7 +125,7 @@ public final class RomPatchBench {
       report = o.toString(StandardCharsets.UTF_8);
       if (i > 0) {
         best = Math.min(best, wall);
-        peak = Math.max(peak, peakHeap());
+        peak = Math.max(peak, HeapPeak.bytes());
       }
     }
     return new Timed(best, peak, report);
@@ -256,7 +239,7 @@ public final class RomPatchBench {
   }
 
   static long writeTree(Path root, long bytes) throws IOException {
-    deleteTree(root);
+    FsReadBench.deleteTree(root);
     long total = 0;
     for (TelemetryFixtures.Fixture f : TelemetryFixtures.all()) {
       String rel = f.isJar() ? "system/framework/" + f.fileName()
@@ -308,22 +291,6 @@ public final class RomPatchBench {
     }
   }
 
-  private static void resetPeaks() {
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      p.resetPeakUsage();
-    }
-  }
-
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
-
   /** wall s and max RSS KB of one run under GNU time. */
   private static double[] timed(List<String> cmd) throws IOException {
     List<String> t = new ArrayList<>(List.of("/usr/bin/time", "-f", "BENCH %e %M"));
@@ -332,17 +299,6 @@ public final class RomPatchBench {
     String[] f = r.stderr().lines().filter(l -> l.startsWith("BENCH ")).reduce((a, b) -> b).orElseThrow()
         .split(" ");
     return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])};
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
   }
 
   /** Half random, half text filler (like odex files). */

@@ -1,5 +1,6 @@
 package dev.untrack.checker;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +29,7 @@ import dev.untrack.rom.payload.Manifest;
 import dev.untrack.rom.payload.PartitionInput;
 import dev.untrack.rom.payload.PartitionUpdate;
 import dev.untrack.testkit.ApkBuilder;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.DexCompiler;
 import dev.untrack.testkit.FastbootPackageBuilder;
 import dev.untrack.testkit.FsFixtures;
@@ -38,7 +40,6 @@ import dev.untrack.testkit.TelemetryFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,16 +73,6 @@ class FirmwareScanTest {
   static Path ota;
   static Path sdatOta;
   static Checker checker;
-
-  record Run(int code, String out, String err) {}
-
-  static Run untrack(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static FsFixtures.Tree tree(byte[] telemetryApp) {
     FsFixtures.Tree t = new FsFixtures.Tree();
@@ -292,18 +283,18 @@ class FirmwareScanTest {
 
   @Test
   void cliScansFirmwareWithABaseline() throws IOException {
-    Run r = untrack("scan", fastbootPatched.toString(), "--baseline", fastboot.toString(), "--work-dir",
+    CliRun r = untrack("scan", fastbootPatched.toString(), "--baseline", fastboot.toString(), "--work-dir",
         dir.toString(), "--fail-on", "high");
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(r.out().contains("system_a:" + JOYOSE), r.out());
     assertTrue(r.out().matches("(?s).*live call sites: \\d+ before, 0 after \\(\\d+ removed, 0 new\\).*"), r.out());
-    Run json = untrack("scan", fastboot.toString(), "--format", "json", "--work-dir", dir.toString(),
+    CliRun json = untrack("scan", fastboot.toString(), "--format", "json", "--work-dir", dir.toString(),
         "--fail-on", "high", "--no-signatures");
     assertEquals(1, json.code(), "live telemetry in the original fails --fail-on high");
     assertTrue(json.out().contains("\"path\": \"system_a:" + JOYOSE + "\""), json.out());
     // two loose images with different file names are paired as one partition
     Path copy = Files.copy(erofs, dir.resolve("system-copy.img"));
-    Run loose = untrack("scan", copy.toString(), "--baseline", erofs.toString(), "--no-signatures");
+    CliRun loose = untrack("scan", copy.toString(), "--baseline", erofs.toString(), "--no-signatures");
     assertEquals(0, loose.code(), loose.err());
     assertTrue(loose.out().contains("system:" + JOYOSE), loose.out());
     assertTrue(loose.out().contains("nothing changed outside the apps whose telemetry changed"), loose.out());
@@ -336,7 +327,7 @@ class FirmwareScanTest {
     assertTrue(c.apps().stream().anyMatch(d -> d.path().equals("system_a:" + JOYOSE)), "the real names kept");
     assertEquals(List.of("system = system_a"), payload.comparedWith(pkg).comparison().slotPairs());
     // on the command line: nothing unexpected, and the pair is named
-    Run r = untrack("scan", superOnly.toString(), "--baseline", dir.resolve("ota-erofs.zip").toString(),
+    CliRun r = untrack("scan", superOnly.toString(), "--baseline", dir.resolve("ota-erofs.zip").toString(),
         "--work-dir", dir.toString(), "--no-signatures");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("partitions paired across the slot suffix: system_a = system"), r.out());
@@ -414,12 +405,12 @@ class FirmwareScanTest {
     if (r != null) {
       assertTrue(r.apps().stream().anyMatch(a -> !a.errors().isEmpty()), "the loss is reported");
     }
-    Run cli = untrack("scan", truncated.toString(), "--work-dir", dir.toString());
+    CliRun cli = untrack("scan", truncated.toString(), "--work-dir", dir.toString());
     assertTrue(cli.code() == 0 || cli.code() == 3, cli.err());
     assertTrue(cli.code() == 0 ? cli.out().contains("system-cut:") : cli.err().lines().count() == 1,
         cli.out() + cli.err());
     Path garbage = Files.write(dir.resolve("garbage.img"), new byte[8192]);
-    Run g = untrack("scan", garbage.toString());
+    CliRun g = untrack("scan", garbage.toString());
     assertEquals(3, g.code());
     assertEquals(1, g.err().strip().lines().count(), g.err());
   }

@@ -1,34 +1,23 @@
 package dev.untrack.cli;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.untrack.signing.keys.SigningKey;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.untrack.testkit.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 class KeysCommandTest {
   @TempDir Path dir;
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   private Path passFile(String pw) throws Exception {
     return Files.writeString(dir.resolve("pw-" + pw.hashCode()), pw + "\n");
@@ -38,16 +27,16 @@ class KeysCommandTest {
   void generateThenInfoPrintsSubjectFingerprintAndAlgorithm() throws Exception {
     Path pw = passFile("s3cret pass");
     Path p12 = dir.resolve("release.p12");
-    Run gen = run("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--dn", "CN=Release, O=Me",
+    CliRun gen = untrack("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--dn", "CN=Release, O=Me",
         "--alias", "rel", "--pass-file", pw.toString(), "--pk8", dir.resolve("rel").toString());
     assertEquals(0, gen.code(), gen.err());
     assertTrue(gen.out().contains("wrote " + p12 + " (alias rel)"), gen.out());
-    Run info = run("keys", "info", p12.toString(), "--pass-file", pw.toString());
+    CliRun info = untrack("keys", "info", p12.toString(), "--pass-file", pw.toString());
     assertEquals(0, info.code(), info.err());
     assertTrue(info.out().contains("subject:     CN=Release,O=Me"), info.out());
     assertTrue(info.out().contains("algorithm:   RSA 2048"), info.out());
     String fp = info.out().lines().filter(l -> l.startsWith("SHA-256:")).findFirst().orElseThrow();
-    Run pk8 = run("keys", "info", dir.resolve("rel.pk8").toString(), "--cert", dir.resolve("rel.x509.pem").toString());
+    CliRun pk8 = untrack("keys", "info", dir.resolve("rel.pk8").toString(), "--cert", dir.resolve("rel.x509.pem").toString());
     assertEquals(0, pk8.code(), pk8.err());
     assertTrue(pk8.out().contains(fp), pk8.out());
     assertEquals(95, fp.length() - "SHA-256:     ".length(), "32 colon-separated bytes");
@@ -57,29 +46,29 @@ class KeysCommandTest {
   void refusals() throws Exception {
     Path pw = passFile("pw");
     Path p12 = dir.resolve("k.p12");
-    assertEquals(0, run("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString()).code());
+    assertEquals(0, untrack("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString()).code());
     byte[] before = Files.readAllBytes(p12);
     // existing output, no --force
-    Run again = run("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString());
+    CliRun again = untrack("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString());
     assertEquals(ExitCode.SIGNING_FAILED.code(), again.code());
     assertTrue(again.err().contains("already exists"), again.err());
     assertEquals(0, java.util.Arrays.compare(before, Files.readAllBytes(p12)));
     // both password options
-    Run both = run("keys", "info", p12.toString(), "--pass-file", pw.toString(), "--pass-env", "X");
+    CliRun both = untrack("keys", "info", p12.toString(), "--pass-file", pw.toString(), "--pass-env", "X");
     assertEquals(ExitCode.USAGE.code(), both.code());
     // wrong password
-    Run wrong = run("keys", "info", p12.toString(), "--pass-file", passFile("nope").toString());
+    CliRun wrong = untrack("keys", "info", p12.toString(), "--pass-file", passFile("nope").toString());
     assertEquals(ExitCode.SIGNING_FAILED.code(), wrong.code());
     assertTrue(wrong.err().contains("wrong keystore password"), wrong.err());
     // no console in tests: prompting is refused, there is no password-on-the-command-line option
-    Run none = run("keys", "info", p12.toString());
+    CliRun none = untrack("keys", "info", p12.toString());
     assertEquals(ExitCode.SIGNING_FAILED.code(), none.code());
     assertTrue(none.err().contains("no console"), none.err());
-    Run badBits = run("keys", "generate", "-o", dir.resolve("x.p12").toString(), "--bits", "1024", "--pass-file",
+    CliRun badBits = untrack("keys", "generate", "-o", dir.resolve("x.p12").toString(), "--bits", "1024", "--pass-file",
         pw.toString());
     assertEquals(ExitCode.USAGE.code(), badBits.code());
     assertFalse(Files.exists(dir.resolve("x.p12")));
-    Run unknown = run("keys", "generate", "-o", dir.resolve("y.p12").toString(), "--password", "x");
+    CliRun unknown = untrack("keys", "generate", "-o", dir.resolve("y.p12").toString(), "--password", "x");
     assertEquals(ExitCode.USAGE.code(), unknown.code());
   }
 
@@ -99,7 +88,7 @@ class KeysCommandTest {
   void keyOptionsMixinLoadsKeystoresAndPk8() throws Exception {
     Path pw = passFile("mixin pw");
     Path p12 = dir.resolve("m.p12");
-    assertEquals(0, run("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString(),
+    assertEquals(0, untrack("keys", "generate", "-o", p12.toString(), "--bits", "2048", "--pass-file", pw.toString(),
         "--pk8", dir.resolve("m").toString()).code());
     Probe a = new Probe();
     assertEquals(0, new CommandLine(a).execute("--key", p12.toString(), "--store-pass-file", pw.toString()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
 import dev.untrack.testkit.ApkBuilder;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.FixtureApps;
 import dev.untrack.testkit.ManifestBuilder;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ class BadInputTest {
   static String fails(Path in, Path patchDir, int code) throws Exception {
     Path outDir = Files.createTempDirectory(dir, "out");
     Path out = outDir.resolve("out.apk");
-    CliPatchTest.Run r = CliPatchTest.run("patch", in.toString(), "-o", out.toString(), "--patches", patchDir.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString(), "--patches", patchDir.toString());
     assertEquals(code, r.code(), r.out() + r.err());
     assertFalse(Files.exists(out), "no output on failure");
     try (Stream<Path> s = Files.list(outDir)) {

@@ -1,5 +1,6 @@
 package dev.untrack.patcher;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.untrack.cli.Main;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.FixtureApps;
 import dev.untrack.testkit.TestKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,16 +42,6 @@ class CliPatchTest {
     apk = Files.write(dir.resolve("app.apk"), FixtureApps.apk("com.example.app", null, TestKeys.generate("vendor")));
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   static Path patchDir(String name, String... texts) throws Exception {
     Path d = Files.createDirectories(dir.resolve(name));
     for (int i = 0; i < texts.length; i++) {
@@ -64,7 +53,7 @@ class CliPatchTest {
   @Test
   void patchesOneMethodAndSaysWhich() throws Exception {
     Path out = dir.resolve("out.apk");
-    Run r = run("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("one", TRACK).toString());
+    CliRun r = untrack("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("one", TRACK).toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("applied test.track: Drop tracked events"), r.out());
     assertTrue(r.out().contains("Lcom/example/track/Tracker;->track(Ljava/lang/String;)V  [classes.dex]"), r.out());
@@ -88,11 +77,11 @@ class CliPatchTest {
   @Test
   void notApplicablePatchesAreCountedUnlessVerbose() throws Exception {
     Path d = patchDir("two", TRACK, OTHER);
-    Run quiet = run("patch", apk.toString(), "-o", dir.resolve("q.apk").toString(), "--patches", d.toString());
+    CliRun quiet = untrack("patch", apk.toString(), "-o", dir.resolve("q.apk").toString(), "--patches", d.toString());
     assertEquals(0, quiet.code(), quiet.err());
     assertTrue(quiet.out().contains("1 other patch(es) not applicable to this app"), quiet.out());
     assertFalse(quiet.out().contains("test.other"), quiet.out());
-    Run loud = run("patch", apk.toString(), "-o", dir.resolve("v.apk").toString(), "--patches", d.toString(),
+    CliRun loud = untrack("patch", apk.toString(), "-o", dir.resolve("v.apk").toString(), "--patches", d.toString(),
         "--verbose");
     assertEquals(0, loud.code(), loud.err());
     assertTrue(loud.out().contains("not applicable test.other"), loud.out());
@@ -101,7 +90,7 @@ class CliPatchTest {
   @Test
   void emptyPatchSetGivesAByteIdenticalCopy() throws Exception {
     Path out = dir.resolve("same.apk");
-    Run r = run("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("none").toString());
+    CliRun r = untrack("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("none").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("nothing to change: output is a byte-identical copy"), r.out());
     assertArrayEquals(Files.readAllBytes(apk), Files.readAllBytes(out));
@@ -110,7 +99,7 @@ class CliPatchTest {
   @Test
   void jsonReport() throws Exception {
     Path out = dir.resolve("json.apk");
-    Run r = run("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("json", TRACK).toString(),
+    CliRun r = untrack("patch", apk.toString(), "-o", out.toString(), "--patches", patchDir("json", TRACK).toString(),
         "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -123,25 +112,25 @@ class CliPatchTest {
   @Test
   void listAndShow() throws Exception {
     Path d = patchDir("list", TRACK);
-    Run list = run("patches", "list", "--patches", d.toString());
+    CliRun list = untrack("patches", "list", "--patches", d.toString());
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().contains("test.track  Drop tracked events  [defines Lcom/example/track/Tracker;]"),
         list.out());
-    Run show = run("patches", "show", "test.track", "--patches", d.toString());
+    CliRun show = untrack("patches", "show", "test.track", "--patches", d.toString());
     assertEquals(0, show.code(), show.err());
     assertTrue(show.out().contains("The fixture SDK queues every event for upload."), show.out());
     assertTrue(show.out().contains("return at once with the neutral value"), show.out());
     assertTrue(show.out().contains("no side effects"), show.out());
-    Run json = run("patches", "list", "--json", "--patches", d.toString());
+    CliRun json = untrack("patches", "list", "--json", "--patches", d.toString());
     assertEquals("test.track",
         JsonParser.parseString(json.out()).getAsJsonArray().get(0).getAsJsonObject().get("id").getAsString());
-    Run builtin = run("patches", "list");
+    CliRun builtin = untrack("patches", "list");
     assertEquals(0, builtin.code(), builtin.err());
   }
 
   @Test
   void refusesToOverwriteTheInput() {
-    Run r = run("patch", apk.toString(), "-o", apk.toString());
+    CliRun r = untrack("patch", apk.toString(), "-o", apk.toString());
     assertEquals(2, r.code());
     assertFalse(r.err().isEmpty());
   }

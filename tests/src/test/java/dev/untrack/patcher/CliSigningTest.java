@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.FixtureApps;
 import dev.untrack.testkit.Oracle;
 import dev.untrack.testkit.SigningBlocks;
@@ -36,22 +37,22 @@ class CliSigningTest {
     Files.writeString(patches.resolve("track.smalipatch"), CliPatchTest.TRACK);
     password = Files.writeString(dir.resolve("pw"), "correct horse\n");
     keystore = dir.resolve("user.p12");
-    CliPatchTest.Run gen = CliPatchTest.run("keys", "generate", "-o", keystore.toString(), "--bits", "2048",
+    CliRun gen = CliRun.untrack("keys", "generate", "-o", keystore.toString(), "--bits", "2048",
         "--pass-file", password.toString());
     assertEquals(0, gen.code(), gen.err());
   }
 
-  static CliPatchTest.Run patch(Path in, Path out, String... extra) {
+  static CliRun patch(Path in, Path out, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("patch", in.toString(), "-o", out.toString(),
         "--patches", patches.toString()));
     args.addAll(List.of(extra));
-    return CliPatchTest.run(args.toArray(new String[0]));
+    return CliRun.untrack(args.toArray(new String[0]));
   }
 
   @Test
   void defaultKeepsTheVendorCertificate() throws Exception {
     Path out = dir.resolve("kept.apk");
-    CliPatchTest.Run r = patch(sharedUid, out);
+    CliRun r = patch(sharedUid, out);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("signing: keep-cert (com.example.sys: keeps its original certificate"), r.out());
     assertEquals(List.of(vendor.certificate()), SigningBlocks.v2Certificates(out));
@@ -60,7 +61,7 @@ class CliSigningTest {
   @Test
   void resignWithTheUsersKeyVerifies() throws Exception {
     Path out = dir.resolve("resigned.apk");
-    CliPatchTest.Run r = patch(plain, out, "--sign", "resign", "--key", keystore.toString(),
+    CliRun r = patch(plain, out, "--sign", "resign", "--key", keystore.toString(),
         "--store-pass-file", password.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("signing: resign"), r.out());
@@ -71,7 +72,7 @@ class CliSigningTest {
     Oracle.run(dir, apksigner.toString(), "verify", "--min-sdk-version", "26", out.toString()).assertOk("apksigner");
     // auto with a key re-signs a plain system app too
     Path auto = dir.resolve("auto.apk");
-    CliPatchTest.Run a = patch(plain, auto, "--key", keystore.toString(), "--store-pass-file", password.toString());
+    CliRun a = patch(plain, auto, "--key", keystore.toString(), "--store-pass-file", password.toString());
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().contains("signing: resign"), a.out());
   }
@@ -79,16 +80,16 @@ class CliSigningTest {
   @Test
   void refusalsExitFiveWithoutOutput() throws Exception {
     Path out = dir.resolve("refused.apk");
-    CliPatchTest.Run shared = patch(sharedUid, out, "--sign", "resign", "--key", keystore.toString(),
+    CliRun shared = patch(sharedUid, out, "--sign", "resign", "--key", keystore.toString(),
         "--store-pass-file", password.toString());
     assertEquals(5, shared.code(), shared.out() + shared.err());
     assertTrue(shared.err().contains("refusing to re-sign an app with shared UID android.uid.system"), shared.err());
     assertFalse(Files.exists(out));
-    CliPatchTest.Run user = patch(plain, out, "--install-location", "user");
+    CliRun user = patch(plain, out, "--install-location", "user");
     assertEquals(5, user.code(), user.out() + user.err());
     assertTrue(user.err().contains("give --key"), user.err());
     assertFalse(Files.exists(out));
-    CliPatchTest.Run noKey = patch(plain, out, "--sign", "resign");
+    CliRun noKey = patch(plain, out, "--sign", "resign");
     assertEquals(2, noKey.code());
     assertFalse(Files.exists(out));
   }

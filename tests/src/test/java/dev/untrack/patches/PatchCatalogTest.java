@@ -1,21 +1,19 @@
 package dev.untrack.patches;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.untrack.cli.Main;
 import dev.untrack.patcher.Policy;
 import dev.untrack.patcher.patch.Action;
 import dev.untrack.patcher.patch.Operation;
 import dev.untrack.patcher.patch.Patch;
 import dev.untrack.patches.hosts.TelemetryHosts;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.TelemetryFixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,16 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PatchCatalogTest {
   @TempDir Path tmp;
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static final Set<String> IDS = Set.of("onetrack.api", "onetrack.disabled", "onetrack.uep", "onetrack.basic-events",
       "mistat.gate", "mistat.api", "mistat.record", "mistat3.api", "mistat3.upload", "mistat3.track", "analytics.tracker", "analytics.no-code-download",
@@ -71,19 +59,19 @@ class PatchCatalogTest {
 
   @Test
   void patchesListAndShow() {
-    Run list = run("patches", "list");
+    CliRun list = untrack("patches", "list");
     assertEquals(0, list.code(), list.err());
     for (String id : IDS) {
       assertTrue(list.out().contains(id), id + " listed");
     }
-    Run show = run("patches", "show", "browser.dispatcher");
+    CliRun show = untrack("patches", "show", "browser.dispatcher");
     assertEquals(0, show.code(), show.err());
     for (String s : List.of("Browsers: the app's event dispatcher does nothing", "Why:", "page_load_event_start",
         "Sources:", "palant.info", "forbes.com", "Targets:", "com.mi.globalbrowser.mini", "Finds:",
         "com/sensorsdata/analytics/android/sdk/", "Does:", "honor-switch", "Verification")) {
       assertTrue(show.out().contains(s), "patches show mentions " + s + ":\n" + show.out());
     }
-    Run consent = run("patches", "show", "settings.switches");
+    CliRun consent = untrack("patches", "show", "settings.switches");
     assertTrue(consent.out().contains("upload_log_pref"), consent.out());
   }
 
@@ -119,7 +107,7 @@ class PatchCatalogTest {
       Path in = f.writeTo(tmp);
       for (Policy p : Policy.values()) {
         Path out = tmp.resolve(p.name() + "-" + f.fileName());
-        Run r = run("patch", in.toString(), "-o", out.toString(), "--policy", p.name().toLowerCase().replace('_', '-'),
+        CliRun r = untrack("patch", in.toString(), "-o", out.toString(), "--policy", p.name().toLowerCase().replace('_', '-'),
             "--json");
         assertEquals(0, r.code(), f.name() + " " + p + ": " + r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();

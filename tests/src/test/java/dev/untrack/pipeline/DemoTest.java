@@ -1,5 +1,6 @@
 package dev.untrack.pipeline;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.untrack.cli.Main;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.Oracle;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,17 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTest {
   @TempDir static Path dir;
   static Path out;
-  static Run first;
-
-  record Run(int code, String out, String err) {}
-
-  static Run untrack(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8));
-    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-  }
+  static CliRun first;
 
   static Map<String, byte[]> files(Path root) throws Exception {
     Map<String, byte[]> m = new TreeMap<>();
@@ -140,7 +128,7 @@ class DemoTest {
 
   @Test
   void appsOnlySkipsTheFirmware() {
-    Run r = untrack("demo", "-o", dir.resolve("apps-only").toString(), "--apps-only", "--json");
+    CliRun r = untrack("demo", "-o", dir.resolve("apps-only").toString(), "--apps-only", "--json");
     assertEquals(0, r.code(), r.err());
     assertTrue(JsonParser.parseString(r.out()).getAsJsonObject().get("rom").isJsonNull(), r.out());
     assertFalse(Files.exists(dir.resolve("apps-only/firmware")));
@@ -180,7 +168,7 @@ class DemoTest {
   void secondRunWritesIdenticalBytes() throws Exception {
     Map<String, byte[]> before = files(out);
     Path copy = dir.resolve("second");
-    Run again = untrack("demo", "-o", copy.toString());
+    CliRun again = untrack("demo", "-o", copy.toString());
     assertEquals(0, again.code(), again.err());
     Map<String, byte[]> after = files(copy);
     assertEquals(before.keySet(), after.keySet());
@@ -191,7 +179,7 @@ class DemoTest {
       assertArrayEquals(before.get(name), after.get(name), name);
     }
     // A rerun into the same directory replaces it with the same bytes.
-    Run rerun = untrack("demo", "-o", copy.toString());
+    CliRun rerun = untrack("demo", "-o", copy.toString());
     assertEquals(0, rerun.code(), rerun.err());
     Map<String, byte[]> third = files(copy);
     for (String name : after.keySet()) {
@@ -204,7 +192,7 @@ class DemoTest {
   void refusesToReplaceADirectoryItDidNotMake() throws Exception {
     Path mine = Files.createDirectories(dir.resolve("mine"));
     Files.writeString(mine.resolve("precious.txt"), "keep me");
-    Run r = untrack("demo", "-o", mine.toString());
+    CliRun r = untrack("demo", "-o", mine.toString());
     assertEquals(6, r.code(), r.err());
     assertTrue(r.err().contains("not made by untrack demo"), r.err());
     assertEquals("keep me", Files.readString(mine.resolve("precious.txt")));

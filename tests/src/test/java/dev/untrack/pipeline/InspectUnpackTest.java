@@ -1,5 +1,6 @@
 package dev.untrack.pipeline;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,19 +10,17 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.untrack.cli.Main;
 import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.rom.lp.LpFormat;
 import dev.untrack.rom.lp.SuperWriter;
 import dev.untrack.testkit.ApkBuilder;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.DexCompiler;
 import dev.untrack.testkit.FastbootPackageBuilder;
 import dev.untrack.testkit.FsFixtures;
 import dev.untrack.testkit.ManifestBuilder;
 import dev.untrack.testkit.OracleImages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,16 +37,6 @@ class InspectUnpackTest {
   @TempDir static Path dir;
   static Path rom;
   static byte[] browserApk;
-
-  record Run(int code, String out, String err) {}
-
-  static Run untrack(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static byte[] dexDefining(String... descriptors) {
     List<String> classes = new ArrayList<>();
@@ -114,7 +103,7 @@ class InspectUnpackTest {
 
   @Test
   void inspectListsPartitionsAppsAndTheirSdks() {
-    Run r = untrack("inspect", rom.toString(), "--json", "--work-dir", dir.toString());
+    CliRun r = untrack("inspect", rom.toString(), "--json", "--work-dir", dir.toString());
     assertEquals(0, r.code(), r.err());
     JsonObject report = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals("FASTBOOT_PACKAGE", report.get("kind").getAsString());
@@ -142,7 +131,7 @@ class InspectUnpackTest {
     assertTrue(jar.get("packageName").isJsonNull());
     assertEquals(List.of("mistat-v3"), strings(jar.get("sdks")));
 
-    Run text = untrack("inspect", rom.toString(), "--work-dir", dir.toString());
+    CliRun text = untrack("inspect", rom.toString(), "--work-dir", dir.toString());
     assertEquals(0, text.code(), text.err());
     assertTrue(text.out().contains("4 apps and jars; 3 define telemetry SDK code"), text.out());
   }
@@ -150,7 +139,7 @@ class InspectUnpackTest {
   @Test
   void unpackWritesTreesAndAManifestThatKeepsWhatHostsLose() throws IOException {
     Path out = dir.resolve("unpacked");
-    Run r = untrack("unpack", rom.toString(), "-o", out.toString(), "--partitions", "system_a", "--images",
+    CliRun r = untrack("unpack", rom.toString(), "-o", out.toString(), "--partitions", "system_a", "--images",
         "--work-dir", dir.toString());
     assertEquals(0, r.code(), r.err());
     Path apk = out.resolve("system_a/system/priv-app/MiBrowserGlobal/MiBrowserGlobal.apk");
@@ -172,7 +161,7 @@ class InspectUnpackTest {
   @Test
   void unpackFailureLeavesNothingBehind() throws IOException {
     Path out = dir.resolve("nothing");
-    Run r = untrack("unpack", rom.toString(), "-o", out.toString(), "--partitions", "vendor_a",
+    CliRun r = untrack("unpack", rom.toString(), "-o", out.toString(), "--partitions", "vendor_a",
         "--work-dir", dir.toString());
     assertEquals(3, r.code(), r.err());
     assertTrue(r.err().startsWith("untrack: ") && r.err().contains("no partition named 'vendor_a'"), r.err());

@@ -11,6 +11,7 @@ import dev.untrack.patcher.Policy;
 import dev.untrack.patcher.patch.PatchSet;
 import dev.untrack.patches.BuiltinPatches;
 import dev.untrack.pipeline.SingleAppPatch;
+import dev.untrack.pipeline.TempTree;
 import dev.untrack.signing.SigningException;
 import dev.untrack.signing.apk.SigningMode;
 import dev.untrack.signing.keys.SigningKey;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +72,7 @@ public final class Demo {
       replace(work, target);
       return report;
     } finally {
-      deleteTree(work);
+      TempTree.delete(work);
     }
   }
 
@@ -196,18 +196,7 @@ public final class Demo {
       throw e;
     }
     if (old != null) {
-      deleteTree(old);
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      TempTree.delete(old);
     }
   }
 }

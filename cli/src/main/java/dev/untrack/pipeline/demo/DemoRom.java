@@ -14,11 +14,11 @@ import dev.untrack.rom.RomFormatException;
 import dev.untrack.rom.firmware.Partition;
 import java.io.InputStream;
 import dev.untrack.checker.ScanOptions;
-import dev.untrack.checker.report.AppReport;
 import dev.untrack.checker.report.ScanReport;
 import dev.untrack.pipeline.InspectReport;
 import dev.untrack.pipeline.Inspector;
 import dev.untrack.pipeline.Progress;
+import dev.untrack.pipeline.TempTree;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.signing.SigningException;
@@ -60,8 +60,14 @@ final class DemoRom {
     List<String> summary = new ArrayList<>();
     Path tmp = Files.createDirectories(work.resolve(".spool"));
     try {
-      InspectReport inspect = new Inspector(new Inspector.Options(o.sdkPrefixes(), tmp, 1))
-          .inspect(built.file(), Progress.NONE);
+      // One open of the package serves the inspection and the scan.
+      InspectReport inspect;
+      ScanReport scan;
+      try (Firmware fw = FirmwareReader.open(built.file(), FirmwareReader.Options.in(tmp));
+          FirmwareScanSource source = FirmwareScanSource.of(fw)) {
+        inspect = new Inspector(new Inspector.Options(o.sdkPrefixes(), tmp, 1)).inspect(fw, Progress.NONE);
+        scan = new Checker(ScanOptions.defaults().withThreads(1)).scan(source);
+      }
       summary.add("a Xiaomi-like fastboot package (" + inspect.kind() + "): sparse super with EROFS system and product"
           + " (AVB hashtree footers), vbmeta chained to vbmeta_system, CRC lists, flash_all.sh");
       for (InspectReport.PartitionInfo p : inspect.partitions()) {
@@ -75,15 +81,7 @@ final class DemoRom {
         summary.add("app " + a.location() + (a.packageName() == null ? "" : "  " + a.packageName())
             + (a.sdks().isEmpty() ? "" : "  SDKs: " + String.join(", ", a.sdks())));
       }
-      ScanReport scan;
-      try (FirmwareScanSource source = FirmwareScanSource.open(built.file(), tmp)) {
-        scan = new Checker(ScanOptions.defaults().withThreads(1)).scan(source);
-      }
-      long live = 0;
-      for (AppReport a : scan.apps()) {
-        live += a.count("live");
-      }
-      summary.add("checker on the firmware: " + live + " live telemetry call sites in " + inspect.apps().size()
+      summary.add("checker on the firmware: " + scan.summary().live() + " live telemetry call sites in " + inspect.apps().size()
           + " apps and jars");
       if (o.keep()) {
         Path scans = Files.createDirectories(work.resolve("scans"));
@@ -92,7 +90,7 @@ final class DemoRom {
       }
       return patch(work, o, built, relative, summary, tmp);
     } finally {
-      Demo.deleteTree(tmp);
+      TempTree.delete(tmp);
     }
   }
 

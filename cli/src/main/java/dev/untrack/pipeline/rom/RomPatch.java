@@ -4,6 +4,7 @@ import dev.untrack.checker.input.FirmwareScanSource;
 import dev.untrack.pipeline.ParallelApps;
 import dev.untrack.pipeline.Progress;
 import dev.untrack.pipeline.SingleAppPatch;
+import dev.untrack.pipeline.TempTree;
 import dev.untrack.rom.io.FileByteSource;
 import dev.untrack.rom.sparse.SparseImage;
 import dev.untrack.rom.firmware.Firmware;
@@ -26,7 +27,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * {@code untrack patch ROM -o OUT}: patch every app the patch set applies to, write the changed files back into
@@ -77,7 +76,7 @@ public final class RomPatch {
     try {
       return run(r, progress, kind, writer, avbKey, workDir);
     } finally {
-      deleteTree(workDir);
+      TempTree.delete(workDir);
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException ignored) {
@@ -263,7 +262,7 @@ public final class RomPatch {
     }
     for (int attempt = 0; attempt < 100 && Files.exists(dir); attempt++) {
       try {
-        deleteTree(dir);
+        TempTree.delete(dir);
       } catch (IOException | java.io.UncheckedIOException racedWithAWriter) {
         // a file appeared or vanished while walking: try again
       }
@@ -274,17 +273,6 @@ public final class RomPatch {
           Thread.currentThread().interrupt();
           return;
         }
-      }
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

@@ -12,6 +12,7 @@ import dev.untrack.signing.avb.AvbPublicKey;
 import dev.untrack.signing.avb.HashTree;
 import dev.untrack.signing.avb.VbMeta;
 import dev.untrack.signing.keys.SigningKey;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.Oracle;
 import dev.untrack.testkit.OracleImages;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class AvbFooterPatchTest {
     long size = fs.length + (1 << 20);
     Path in = Files.write(dir.resolve("system.img"), AvbFixtures.withFooter(fs, "system", size));
     Path out = dir.resolve("out.img");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("avb: hashtree recomputed (sha256"), r.out());
     assertTrue(r.out().contains("checker: live call sites: 0"), r.out());
@@ -83,7 +84,7 @@ class AvbFooterPatchTest {
     long size = fs.length + (512 << 10);
     Path in = Files.write(dir.resolve("system.img"), AvbFixtures.withFooter(fs, "system", size));
     Path out = dir.resolve("out.img");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     byte[] bytes = Files.readAllBytes(out);
     AvbDescriptor.Hashtree ht = checkFooter(bytes, size);
@@ -97,7 +98,7 @@ class AvbFooterPatchTest {
     long size = fs.length + 3 * 4096L;
     Path in = Files.write(dir.resolve("system.img"), AvbFixtures.withFooter(fs, "system", size));
     Path out = dir.resolve("out.img");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(4, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("system: the patched image does not fit the partition of " + size
         + " bytes (partition size (AVB footer))"), r.err());
@@ -114,7 +115,7 @@ class AvbFooterPatchTest {
     SigningKey loaded = dev.untrack.signing.keys.KeyLoader.load(new dev.untrack.signing.keys.KeyLocation(key,
         null, null, dev.untrack.signing.keys.PasswordSource.none(), null));
     Path out = dir.resolve("out.img");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString(), "--avb-key",
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString(), "--avb-key",
         key.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("footer vbmeta re-signed with the AVB key"), r.out());

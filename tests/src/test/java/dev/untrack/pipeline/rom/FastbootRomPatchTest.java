@@ -20,6 +20,7 @@ import dev.untrack.signing.avb.AvbPublicKey;
 import dev.untrack.signing.avb.HashTree;
 import dev.untrack.signing.avb.VbMeta;
 import dev.untrack.signing.keys.SigningKey;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.FastbootPackageBuilder;
 import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.PayloadFixtures;
@@ -96,7 +97,7 @@ class FastbootRomPatchTest {
         .image("vbmeta.img", vbmeta).flashAllScript().build(dir.resolve("tight.tgz"),
             FastbootPackageBuilder.Format.TGZ);
     Path out = dir.resolve("tight-out.tgz");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(4, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("system: the patched image does not fit the partition of "), r.err());
     assertTrue(r.err().contains("(super group main maximum): "), r.err());
@@ -112,7 +113,7 @@ class FastbootRomPatchTest {
   void patchesSystemInsideTheSparseSuperAndDisablesVerity() throws Exception {
     byte[] before = Files.readAllBytes(input);
     Path out = dir.resolve("out.tgz");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", input.toString(), "-o", out.toString());
+    CliRun r = CliRun.untrack("patch", input.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("patched system_a:" + RomImages.TELEMETRY_APK), r.out());
     assertTrue(r.out().contains("vbmeta: flags 0x0 -> 0x1 (HASHTREE_DISABLED)"), r.out());
@@ -138,7 +139,7 @@ class FastbootRomPatchTest {
       assertTrue(RomImages.read(fsOnly, RomImages.TELEMETRY_OAT).isEmpty());
     }
     Path again = dir.resolve("again.tgz");
-    assertEquals(0, RomPatchCliTest.run("patch", input.toString(), "-o", again.toString()).code());
+    assertEquals(0, CliRun.untrack("patch", input.toString(), "-o", again.toString()).code());
     assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again), "deterministic");
   }
 
@@ -146,7 +147,7 @@ class FastbootRomPatchTest {
   void avbKeyResignsVbmetaSystemAndVbmeta() throws Exception {
     Path key = AvbFixtures.writeKey(dir, "user");
     Path out = dir.resolve("signed.tgz");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", input.toString(), "-o", out.toString(), "--avb-key",
+    CliRun r = CliRun.untrack("patch", input.toString(), "-o", out.toString(), "--avb-key",
         key.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     Path work = Files.createDirectories(dir.resolve("verify2"));
@@ -172,7 +173,7 @@ class FastbootRomPatchTest {
   void emptyPatchSetGivesAnIdenticalPackage() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("none"));
     Path out = dir.resolve("same.tgz");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", input.toString(), "-o", out.toString(), "--patches",
+    CliRun r = CliRun.untrack("patch", input.toString(), "-o", out.toString(), "--patches",
         empty.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertArrayEquals(Files.readAllBytes(input), Files.readAllBytes(out));

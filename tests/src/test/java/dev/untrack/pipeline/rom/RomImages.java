@@ -1,14 +1,24 @@
 package dev.untrack.pipeline.rom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.untrack.rom.firmware.Firmware;
+import dev.untrack.rom.firmware.FirmwareKind;
+import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.rom.fs.FileSystemImage;
 import dev.untrack.rom.fs.FileSystems;
 import dev.untrack.rom.fs.FsEntry;
 import dev.untrack.rom.io.ByteSource;
 import dev.untrack.rom.io.FileByteSource;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.TelemetryFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,5 +76,34 @@ final class RomImages {
       }
       return Optional.of(new Read(e.get(), content));
     }
+  }
+
+  /**
+   * Patches the OTA zip {@code in} through the command line and checks the output: system patched, fsck-clean and
+   * without the telemetry oat/, the checker's counts, vendor carried over as {@code vendorImage}, the input
+   * untouched, and a second run writing the same bytes.
+   */
+  static void assertPatchesExt4System(Path dir, Path in, FirmwareKind kind, byte[] vendorImage) throws Exception {
+    byte[] before = Files.readAllBytes(in);
+    Path out = dir.resolve("out.zip");
+    CliRun r = CliRun.untrack("patch", in.toString(), "-o", out.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("patched system:" + TELEMETRY_APK), r.out());
+    assertTrue(r.out().contains("checker: live call sites: 0 (input: 2)"), r.out());
+    assertFalse(r.out().contains("unexpected"), r.out());
+    assertArrayEquals(before, Files.readAllBytes(in));
+    Path work = Files.createDirectories(dir.resolve("verify"));
+    try (Firmware fw = FirmwareReader.open(out, FirmwareReader.Options.in(work))) {
+      assertEquals(kind, fw.kind());
+      var vendor = fw.partition("vendor").orElseThrow().content();
+      assertArrayEquals(vendorImage, vendor.readFully(0, (int) vendor.size()));
+      var system = fw.partition("system").orElseThrow().content();
+      Path img = Files.write(dir.resolve("system-out.img"), system.readFully(0, (int) system.size()));
+      OracleImages.e2fsck(img);
+      assertTrue(read(img, TELEMETRY_OAT).isEmpty());
+    }
+    Path again = dir.resolve("again.zip");
+    assertEquals(0, CliRun.untrack("patch", in.toString(), "-o", again.toString()).code());
+    assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again), "deterministic");
   }
 }

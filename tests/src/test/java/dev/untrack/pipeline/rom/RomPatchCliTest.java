@@ -1,5 +1,6 @@
 package dev.untrack.pipeline.rom;
 
+import static dev.untrack.testkit.CliRun.untrack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.untrack.cli.Main;
+import dev.untrack.testkit.CliRun;
 import dev.untrack.testkit.OracleImages;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.untrack.testkit.TelemetryFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import dev.untrack.testkit.TelemetryFixtures;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code untrack patch system.img -o out.img} through {@link Main#run} on synthetic EROFS and ext4 images. */
 class RomPatchCliTest {
   @TempDir Path dir;
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static String sha(Path p) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
@@ -56,7 +46,7 @@ class RomPatchCliTest {
   private void patchesAndChecks(Path in, boolean erofs) throws Exception {
     String before = sha(in);
     Path out = dir.resolve("out.img");
-    Run r = run("patch", in.toString(), "-o", out.toString());
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK + " (com.xiaomi.joyose)"), r.out());
     assertTrue(r.out().contains("signing keep-cert"), r.out());
@@ -85,7 +75,7 @@ class RomPatchCliTest {
     assertTrue(hosts.startsWith("127.0.0.1       localhost\n"), hosts);
 
     Path again = dir.resolve("again.img");
-    assertEquals(0, run("patch", in.toString(), "-o", again.toString()).code());
+    assertEquals(0, untrack("patch", in.toString(), "-o", again.toString()).code());
     assertEquals(sha(out), sha(again), "deterministic");
     assertNoLeftovers();
   }
@@ -94,7 +84,7 @@ class RomPatchCliTest {
   void noHostsAndAGivenMtime() throws Exception {
     Path in = RomImages.erofs(dir);
     Path out = dir.resolve("out.img");
-    Run r = run("patch", in.toString(), "-o", out.toString(), "--no-hosts", "--mtime", "1700000000");
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString(), "--no-hosts", "--mtime", "1700000000");
     assertEquals(0, r.code(), r.out() + r.err());
     assertFalse(r.out().contains("hosts:"), r.out());
     assertArrayEquals(RomImages.read(in, RomImages.HOSTS).orElseThrow().content(),
@@ -108,7 +98,7 @@ class RomPatchCliTest {
     Path raw = RomImages.ext4(dir);
     Path in = OracleImages.img2simg(raw, dir.resolve("system.simg"));
     Path out = dir.resolve("out.simg");
-    Run r = run("patch", in.toString(), "-o", out.toString());
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("(SPARSE_IMAGE)"), r.out());
     assertTrue(r.out().contains("checker: live call sites: 0 (input: 2)"), r.out());
@@ -126,7 +116,7 @@ class RomPatchCliTest {
     Path in = RomImages.erofs(dir);
     Path empty = Files.createDirectories(dir.resolve("no-patches"));
     Path out = dir.resolve("same.img");
-    Run r = run("patch", in.toString(), "-o", out.toString(), "--patches", empty.toString());
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString(), "--patches", empty.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("byte-identical copy"), r.out());
     assertEquals(sha(in), sha(out));
@@ -137,7 +127,7 @@ class RomPatchCliTest {
   void tooSmallPartitionFailsWithTheMissingBytesAndWritesNothing() throws Exception {
     Path in = RomImages.erofs(dir);
     Path out = dir.resolve("big.img");
-    Run r = run("patch", in.toString(), "-o", out.toString(), "--partition-size", "system=" + Files.size(in));
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString(), "--partition-size", "system=" + Files.size(in));
     assertEquals(4, r.code(), r.out() + r.err());
     assertTrue(r.err().matches("(?s).*system: the patched image does not fit the partition of \\d+ bytes "
         + "\\(--partition-size\\): \\d+ bytes missing.*"), r.err());
@@ -149,7 +139,7 @@ class RomPatchCliTest {
   void jsonListsEveryChange() throws Exception {
     Path in = RomImages.ext4(dir);
     Path out = dir.resolve("out.img");
-    Run r = run("patch", in.toString(), "-o", out.toString(), "--json");
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject j = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals("PARTITION_IMAGE", j.get("kind").getAsString());
@@ -171,7 +161,7 @@ class RomPatchCliTest {
     }
     Path in = RomImages.erofs(dir, files);
     Path out = dir.resolve("out.img");
-    Run r = run("patch", in.toString(), "-o", out.toString());
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("patched system:/system/framework/" + stem + ".jar (jar)"), r.out());
     OracleImages.fsckErofs(out);
@@ -191,7 +181,7 @@ class RomPatchCliTest {
     files.put("system/app/Broken/Broken.apk", "not a zip at all".getBytes(StandardCharsets.US_ASCII));
     Path in = RomImages.erofs(dir, files);
     Path out = dir.resolve("out.img");
-    Run r = run("patch", in.toString(), "-o", out.toString());
+    CliRun r = untrack("patch", in.toString(), "-o", out.toString());
     assertEquals(4, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("FAILED  system:/system/app/Broken/Broken.apk"), r.out());
     assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK), r.out());

@@ -1,16 +1,8 @@
 package dev.untrack.pipeline.rom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.FirmwareKind;
-import dev.untrack.rom.firmware.FirmwareReader;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
-import dev.untrack.testkit.OracleImages;
 import dev.untrack.testkit.PayloadFixtures;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,26 +43,6 @@ class SdatRomPatchTest {
   @Test
   void patchesTheExt4SystemInsideTheSdatZip() throws Exception {
     Path in = ota(Files.readAllBytes(RomImages.ext4(dir)));
-    byte[] before = Files.readAllBytes(in);
-    Path out = dir.resolve("out.zip");
-    RomPatchCliTest.Run r = RomPatchCliTest.run("patch", in.toString(), "-o", out.toString());
-    assertEquals(0, r.code(), r.out() + r.err());
-    assertTrue(r.out().contains("patched system:" + RomImages.TELEMETRY_APK), r.out());
-    assertTrue(r.out().contains("checker: live call sites: 0 (input: 2)"), r.out());
-    assertFalse(r.out().contains("unexpected"), r.out());
-    assertArrayEquals(before, Files.readAllBytes(in));
-    Path work = Files.createDirectories(dir.resolve("verify"));
-    try (Firmware fw = FirmwareReader.open(out, FirmwareReader.Options.in(work))) {
-      assertEquals(FirmwareKind.OTA_SDAT, fw.kind());
-      var vendor = fw.partition("vendor").orElseThrow().content();
-      assertArrayEquals(VENDOR, vendor.readFully(0, (int) vendor.size()));
-      var system = fw.partition("system").orElseThrow().content();
-      Path img = Files.write(dir.resolve("system-out.img"), system.readFully(0, (int) system.size()));
-      OracleImages.e2fsck(img);
-      assertTrue(RomImages.read(img, RomImages.TELEMETRY_OAT).isEmpty());
-    }
-    Path again = dir.resolve("again.zip");
-    assertEquals(0, RomPatchCliTest.run("patch", in.toString(), "-o", again.toString()).code());
-    assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again), "deterministic");
+    RomImages.assertPatchesExt4System(dir, in, FirmwareKind.OTA_SDAT, VENDOR);
   }
 }
