@@ -47,10 +47,6 @@ final class FastbootRepacker implements Repacker {
 
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     FastbootPackage pkg = fw.fastbootPackage().orElseThrow();
     Path work = r.options().workDir();

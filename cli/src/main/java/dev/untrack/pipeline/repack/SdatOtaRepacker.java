@@ -38,10 +38,6 @@ final class SdatOtaRepacker implements Repacker {
 
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     ZipArchive zip = fw.zip().orElseThrow();
     Path work = r.options().workDir();
