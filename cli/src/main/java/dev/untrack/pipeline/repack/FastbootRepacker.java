@@ -311,7 +311,6 @@ final class FastbootRepacker implements Repacker {
 
   private static void writeContainer(Firmware fw, FastbootPackage pkg, Map<String, Replacement> replaced, Path output)
       throws IOException {
-    String root = pkg.root();
     switch (pkg.format()) {
       case DIRECTORY -> RepackSupport.writeDirectory(output, temp -> {
         for (FastbootPackage.Member m : pkg.files()) {
@@ -330,8 +329,7 @@ final class FastbootRepacker implements Repacker {
       case TAR, TGZ -> {
         try (AtomicOutput out = AtomicOutput.create(output)) {
           TarRewriter.rewrite(fw.source().orElseThrow(), pkg.format() == FastbootPackage.Format.TGZ, replaced,
-              name -> root.isEmpty() || !name.startsWith(root + "/") ? name : name.substring(root.length() + 1),
-              out.stream());
+              pkg::pathOf, out.stream());
           out.commit();
         }
       }
@@ -340,9 +338,7 @@ final class FastbootRepacker implements Repacker {
         try (AtomicOutput out = AtomicOutput.create(output)) {
           ZipWriter w = new ZipWriter(out.stream());
           for (ZipEntry e : zip.entries()) {
-            String name = TarRewriter.normalize(e.name());
-            String path = root.isEmpty() || !name.startsWith(root + "/") ? name : name.substring(root.length() + 1);
-            Replacement rep = e.isDirectory() ? null : replaced.get(path);
+            Replacement rep = e.isDirectory() ? null : replaced.get(pkg.pathOf(e.name()));
             if (rep == null) {
               w.copy(zip, e, 1);
             } else {
