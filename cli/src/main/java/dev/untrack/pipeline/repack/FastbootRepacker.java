@@ -19,7 +19,6 @@ import dev.untrack.rom.tar.SparseCrcList;
 import dev.untrack.rom.zip.ZipArchive;
 import dev.untrack.rom.zip.ZipEntry;
 import dev.untrack.rom.zip.ZipWriter;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -48,10 +47,6 @@ final class FastbootRepacker implements Repacker {
 
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     FastbootPackage pkg = fw.fastbootPackage().orElseThrow();
     Path work = r.options().workDir();
@@ -73,10 +68,9 @@ final class FastbootRepacker implements Repacker {
       }
     }
     Map<String, Replacement> replaced = new LinkedHashMap<>();
-    List<Path> temps = new ArrayList<>();
-    List<Closeable> open = new ArrayList<>(); // what streamed replacements read from, until the container is written
     boolean stream = pkg.format() == FastbootPackage.Format.TAR || pkg.format() == FastbootPackage.Format.TGZ;
-    try {
+    // the scratch holds what streamed replacements read from until the container is written
+    try (Scratch scratch = new Scratch(work)) {
       for (Partition top : fw.partitions()) {
         if (top.isLogical() || (!direct.containsKey(top.name()) && !logicalByParent.containsKey(top.name()))) {
           continue;
@@ -85,15 +79,13 @@ final class FastbootRepacker implements Repacker {
         boolean sparse = top.origin().endsWith(" (sparse)");
         if (direct.containsKey(top.name())) {
           Path img = direct.get(top.name());
-          FileByteSource src = FileByteSource.open(img);
-          open.add(src);
+          FileByteSource src = scratch.hold(FileByteSource.open(img));
           notes.add(String.join(" + ", members) + ": " + RepackSupport.sizeChange(top.name(), top.size(), src.size()));
-          writeImage(pkg, members, sparse, stream, src, null, img, work, replaced, temps, notes);
+          writeImage(pkg, members, sparse, stream, src, null, img, replaced, scratch, notes);
         } else {
-          SuperRebuild sup = SuperRebuild.of(top.content(), String.join(" + ", members),
-              logicalByParent.get(top.name()), notes);
-          open.add(sup);
-          writeImage(pkg, members, sparse, stream, sup.image(), sup.layout(), null, work, replaced, temps, notes);
+          SuperRebuild sup = scratch.hold(SuperRebuild.of(top.content(), String.join(" + ", members),
+              logicalByParent.get(top.name()), notes));
+          writeImage(pkg, members, sparse, stream, sup.image(), sup.layout(), null, replaced, scratch, notes);
         }
       }
       regenerateCrcLists(pkg, replaced, notes);
@@ -106,13 +98,6 @@ final class FastbootRepacker implements Repacker {
         case ZIP -> "every other zip entry copied as its raw record";
         case DIRECTORY -> "every other file copied byte for byte";
       });
-    } finally {
-      for (Path t : temps) {
-        Files.deleteIfExists(t);
-      }
-      for (Closeable c : open) {
-        c.close();
-      }
     }
     return new RepackResult(notes);
   }
@@ -132,14 +117,13 @@ final class FastbootRepacker implements Repacker {
    * advance, and written straight into the archive later: no temporary copy.
    */
   private static void writeImage(FastbootPackage pkg, List<String> members, boolean sparse, boolean stream,
-      ByteSource image, SuperLayout layout, Path imageFile, Path work, Map<String, Replacement> replaced,
-      List<Path> temps, List<String> notes) throws IOException {
+      ByteSource image, SuperLayout layout, Path imageFile, Map<String, Replacement> replaced, Scratch scratch,
+      List<String> notes) throws IOException {
     if (!sparse) {
       if (imageFile != null) {
         replaced.put(members.get(0), Replacement.file(imageFile));
       } else {
-        Path t = RepackSupport.tempFile(work, "raw");
-        temps.add(t);
+        Path t = scratch.file("raw");
         try (var out = Files.newOutputStream(t)) {
           RepackSupport.copy(image, out);
         }
@@ -157,8 +141,7 @@ final class FastbootRepacker implements Repacker {
       notes.add(members.get(0) + " re-sparsed");
       return;
     }
-    Path whole = RepackSupport.tempFile(work, "sparse");
-    temps.add(whole);
+    Path whole = scratch.file("sparse");
     try (FileChannel ch = FileChannel.open(whole, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       if (layout != null) {
         layout.writeSparse(ch, ImageRepacker.sparseOptions(blockSize)); // free space as DONT_CARE
@@ -175,8 +158,7 @@ final class FastbootRepacker implements Repacker {
       SparseImage s = SparseImage.open(src);
       List<FastbootSplit.Part> parts = split(s, members.size());
       for (int i = 0; i < parts.size(); i++) {
-        Path t = RepackSupport.tempFile(work, "part" + i);
-        temps.add(t);
+        Path t = scratch.file("part" + i);
         try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
           FastbootSplit.writePart(s, parts.get(i), ch);
         }
@@ -329,7 +311,6 @@ final class FastbootRepacker implements Repacker {
 
   private static void writeContainer(Firmware fw, FastbootPackage pkg, Map<String, Replacement> replaced, Path output)
       throws IOException {
-    String root = pkg.root();
     switch (pkg.format()) {
       case DIRECTORY -> RepackSupport.writeDirectory(output, temp -> {
         for (FastbootPackage.Member m : pkg.files()) {
@@ -348,8 +329,7 @@ final class FastbootRepacker implements Repacker {
       case TAR, TGZ -> {
         try (AtomicOutput out = AtomicOutput.create(output)) {
           TarRewriter.rewrite(fw.source().orElseThrow(), pkg.format() == FastbootPackage.Format.TGZ, replaced,
-              name -> root.isEmpty() || !name.startsWith(root + "/") ? name : name.substring(root.length() + 1),
-              out.stream());
+              pkg::pathOf, out.stream());
           out.commit();
         }
       }
@@ -358,9 +338,7 @@ final class FastbootRepacker implements Repacker {
         try (AtomicOutput out = AtomicOutput.create(output)) {
           ZipWriter w = new ZipWriter(out.stream());
           for (ZipEntry e : zip.entries()) {
-            String name = TarRewriter.normalize(e.name());
-            String path = root.isEmpty() || !name.startsWith(root + "/") ? name : name.substring(root.length() + 1);
-            Replacement rep = e.isDirectory() ? null : replaced.get(path);
+            Replacement rep = e.isDirectory() ? null : replaced.get(pkg.pathOf(e.name()));
             if (rep == null) {
               w.copy(zip, e, 1);
             } else {

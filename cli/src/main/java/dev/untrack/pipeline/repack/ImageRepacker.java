@@ -20,10 +20,6 @@ import java.util.Map;
 final class ImageRepacker implements Repacker {
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     Partition top = fw.partitions().get(0);
     ByteSource file = fw.source().orElseThrow();

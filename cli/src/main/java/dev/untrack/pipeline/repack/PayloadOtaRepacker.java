@@ -19,7 +19,6 @@ import dev.untrack.signing.keys.SigningKey;
 import dev.untrack.signing.ota.DigestSigner;
 import dev.untrack.signing.ota.OtaZipSigner;
 import dev.untrack.signing.ota.Signer;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -47,32 +46,23 @@ final class PayloadOtaRepacker implements Repacker {
 
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     ZipArchive zip = fw.zip().orElseThrow();
     Path work = r.options().workDir();
     SigningKey key = r.options().otaKey();
     PayloadSigner signer = key == null ? null : payloadSigner(key);
     List<String> notes = new ArrayList<>();
-    List<Closeable> open = new ArrayList<>();
-    List<Path> temps = new ArrayList<>();
-    try {
+    try (Scratch scratch = new Scratch(work)) {
       ZipEntry pe = zip.entry(PAYLOAD).orElseThrow();
       ByteSource payloadBytes;
       if (pe.isStored()) {
         payloadBytes = zip.rawData(pe);
       } else {
-        Path spooled = RepackSupport.tempFile(work, "payload-in");
-        temps.add(spooled);
+        Path spooled = scratch.file("payload-in");
         try (InputStream in = zip.open(pe)) {
           Files.copy(in, spooled, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        FileByteSource s = FileByteSource.open(spooled);
-        open.add(s);
-        payloadBytes = s;
+        payloadBytes = scratch.hold(FileByteSource.open(spooled));
       }
       Payload payload = Payload.open(payloadBytes);
       int blockSize = payload.manifest().blockSize();
@@ -83,8 +73,7 @@ final class PayloadOtaRepacker implements Repacker {
           inputs.add(new PartitionInput.Unchanged(payload, pu));
           continue;
         }
-        FileByteSource src = FileByteSource.open(img);
-        open.add(src);
+        FileByteSource src = scratch.hold(FileByteSource.open(img));
         if (src.size() % blockSize != 0) {
           throw new UserException(ExitCode.PATCH_FAILED, img + ": the new '" + pu.name() + "' image is "
               + src.size() + " bytes, not a multiple of the payload block size " + blockSize);
@@ -94,8 +83,7 @@ final class PayloadOtaRepacker implements Repacker {
             + ", written as XZ in 2 MiB chunks with new hash and CoW estimate");
       }
       checkGroups(payload, r.changedPartitions(), fw.path() + " > " + PAYLOAD);
-      Path newPayload = RepackSupport.tempFile(work, "payload-out");
-      temps.add(newPayload);
+      Path newPayload = scratch.file("payload-out");
       PayloadWriteResult res = new PayloadWriter(payload.manifest(), PayloadWriter.Options.defaults(work), signer)
           .write(inputs, newPayload);
       notes.add(PAYLOAD + ": " + (inputs.size() - r.changedPartitions().size())
@@ -113,10 +101,7 @@ final class PayloadOtaRepacker implements Repacker {
           meta.put(m, zip.readAll(e.get(), MAX_METADATA));
         }
       }
-      Path unsigned = key == null ? r.output() : RepackSupport.tempFile(work, "ota-unsigned");
-      if (key != null) {
-        temps.add(unsigned);
-      }
+      Path unsigned = key == null ? r.output() : scratch.file("ota-unsigned");
       writeZip(zip, newPayload, res.properties(), meta, unsigned);
       if (!meta.isEmpty()) {
         notes.add(String.join(" and ", meta.keySet()) + ": property files (offsets of payload.bin, "
@@ -134,13 +119,6 @@ final class PayloadOtaRepacker implements Repacker {
             + "update_verifier reads it, after an install through the system updater)");
       }
       notes.add("every other zip entry copied raw");
-    } finally {
-      for (Closeable c : open) {
-        c.close();
-      }
-      for (Path t : temps) {
-        Files.deleteIfExists(t);
-      }
     }
     return new RepackResult(notes);
   }

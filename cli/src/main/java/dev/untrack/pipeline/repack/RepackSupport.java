@@ -127,12 +127,6 @@ final class RepackSupport {
     }
   }
 
-  static Path tempFile(Path workDir, String hint) throws IOException {
-    Path p = Files.createTempFile(workDir, "repack-" + hint.replaceAll("[^A-Za-z0-9_.-]", "_") + "-", ".tmp");
-    p.toFile().deleteOnExit();
-    return p;
-  }
-
   static void copy(ByteSource src, OutputStream out) throws IOException {
     try (InputStream in = src.openStream()) {
       in.transferTo(out);

@@ -8,7 +8,19 @@ import dev.untrack.rom.firmware.FirmwareKind;
 public final class Repackers {
   private Repackers() {}
 
+  /**
+   * Checks every request first and copies the input as it is when nothing changed, so each container's
+   * repacker only sees a checked request with at least one partition to replace.
+   */
   public static Repacker forKind(FirmwareKind kind) {
+    Repacker changed = forChanges(kind);
+    return r -> {
+      RepackSupport.check(r);
+      return r.changedPartitions().isEmpty() ? RepackSupport.copyUnchanged(r) : changed.repack(r);
+    };
+  }
+
+  private static Repacker forChanges(FirmwareKind kind) {
     return switch (kind) {
       case PARTITION_IMAGE, SPARSE_IMAGE, SUPER_IMAGE -> new ImageRepacker();
       case FASTBOOT_PACKAGE -> new FastbootRepacker();

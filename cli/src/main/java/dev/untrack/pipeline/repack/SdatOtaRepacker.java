@@ -38,18 +38,13 @@ final class SdatOtaRepacker implements Repacker {
 
   @Override
   public RepackResult repack(RepackRequest r) throws IOException {
-    RepackSupport.check(r);
-    if (r.changedPartitions().isEmpty()) {
-      return RepackSupport.copyUnchanged(r);
-    }
     Firmware fw = r.input();
     ZipArchive zip = fw.zip().orElseThrow();
     Path work = r.options().workDir();
     SigningKey key = r.options().otaKey();
     List<String> notes = new ArrayList<>();
     Map<String, Replacement> replaced = new LinkedHashMap<>();
-    List<Path> temps = new ArrayList<>();
-    try {
+    try (Scratch scratch = new Scratch(work)) {
       Optional<ZipEntry> opEntry = entry(zip, OP_LIST);
       String opList = opEntry.isPresent()
           ? new String(zip.readAll(opEntry.get(), 1 << 20), StandardCharsets.UTF_8) : null;
@@ -61,8 +56,7 @@ final class SdatOtaRepacker implements Repacker {
         String base = list.name().substring(0, list.name().length() - ".transfer.list".length());
         Optional<ZipEntry> br = zip.entry(base + ".new.dat.br");
         ZipEntry data = br.or(() -> zip.entry(base + ".new.dat")).orElseThrow();
-        Path newDat = RepackSupport.tempFile(work, part + "-new.dat");
-        temps.add(newDat);
+        Path newDat = scratch.file(part + "-new.dat");
         TransferList tl;
         long size;
         try (FileByteSource img = FileByteSource.open(c.getValue())) {
@@ -93,10 +87,7 @@ final class SdatOtaRepacker implements Repacker {
         replaced.put(opEntry.get().name(), Replacement.bytes(opList.getBytes(StandardCharsets.UTF_8)));
         notes.add(OP_LIST + ": resize lines set to the new partition sizes");
       }
-      Path unsigned = key == null ? r.output() : RepackSupport.tempFile(work, "ota-unsigned");
-      if (key != null) {
-        temps.add(unsigned);
-      }
+      Path unsigned = key == null ? r.output() : scratch.file("ota-unsigned");
       try (AtomicOutput out = AtomicOutput.create(unsigned)) {
         ZipWriter w = new ZipWriter(out.stream());
         for (ZipEntry e : zip.entries()) {
@@ -120,10 +111,6 @@ final class SdatOtaRepacker implements Repacker {
             + "a custom recovery with signature checks off installs it)");
       }
       notes.add("every other zip entry copied raw (updater-script unchanged)");
-    } finally {
-      for (Path t : temps) {
-        Files.deleteIfExists(t);
-      }
     }
     return new RepackResult(notes);
   }

@@ -24,7 +24,7 @@ final class TarRewriter {
   private TarRewriter() {}
 
   /**
-   * @param pathOf maps an archive name (normalized) to the package path replacements are keyed by
+   * @param pathOf maps an archive name to the package path replacements are keyed by
    * @return the number of entries replaced
    */
   static int rewrite(ByteSource source, boolean gzip, Map<String, Replacement> replaced, Function<String, String> pathOf,
@@ -81,7 +81,7 @@ final class TarRewriter {
             continue;
           }
           String name = paxPath != null ? paxPath : longName != null ? longName : ustarName(h);
-          String path = pathOf.apply(normalize(name));
+          String path = pathOf.apply(name);
           Replacement rep = (type == '0' || type == '\0' || type == '7') ? replaced.get(path) : null;
           if (rep == null) {
             out.write(pending.toByteArray());
@@ -128,17 +128,6 @@ final class TarRewriter {
       }
     }
     return count;
-  }
-
-  static String normalize(String name) {
-    String n = name;
-    while (n.startsWith("./")) {
-      n = n.substring(2);
-    }
-    while (n.endsWith("/")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n;
   }
 
   private static String ustarName(byte[] h) {

@@ -4,13 +4,12 @@ import static dev.untrack.rom.io.LittleEndian.u16;
 import static dev.untrack.rom.io.LittleEndian.u32;
 
 import dev.untrack.rom.io.ByteSource;
+import dev.untrack.rom.io.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** Uncompressed content: FLAT_PLAIN, FLAT_INLINE (tail packed after the inode) and CHUNK_BASED. */
 final class ErofsFlatSource implements ByteSource {
-  private static final byte[] ZEROS = new byte[64 * 1024];
-
   private final ErofsImage img;
   private final ErofsInode vi;
   private final String name;
@@ -133,11 +132,7 @@ final class ErofsFlatSource implements ByteSource {
     }
     int n = (int) Math.min(Math.min(dst.remaining(), size - position), run);
     if (physical < 0) {
-      for (int left = n; left > 0; ) {
-        int k = Math.min(left, ZEROS.length);
-        dst.put(ZEROS, 0, k);
-        left -= k;
-      }
+      Zeros.put(dst, n);
       return n;
     }
     ByteBuffer part = dst.duplicate();

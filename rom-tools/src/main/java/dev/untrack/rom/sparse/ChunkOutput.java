@@ -91,8 +91,7 @@ final class ChunkOutput implements ChunkSink {
     if (buf.remaining() < SparseFormat.CHUNK_HEADER_SIZE + 4) {
       drain();
     }
-    buf.putShort((short) type).putShort((short) 0).putInt((int) n)
-        .putInt((int) (dataBytes + SparseFormat.CHUNK_HEADER_SIZE));
+    putChunkHeader(buf, type, n, dataBytes);
     blocks += n;
     chunks++;
   }
@@ -130,16 +129,27 @@ final class ChunkOutput implements ChunkSink {
     java.util.Arrays.fill(buf.array(), (byte) 0);
   }
 
+  /** The file header of a sparse file of {@code blocks} blocks in {@code chunks} chunks. */
+  static byte[] fileHeader(int blockSize, long blocks, int chunks) {
+    ByteBuffer h = ByteBuffer.allocate(SparseFormat.FILE_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    h.putInt(SparseFormat.MAGIC).putShort((short) SparseFormat.MAJOR_VERSION).putShort((short) 0)
+        .putShort((short) SparseFormat.FILE_HEADER_SIZE).putShort((short) SparseFormat.CHUNK_HEADER_SIZE)
+        .putInt(blockSize).putInt((int) blocks).putInt(chunks).putInt(0);
+    return h.array();
+  }
+
+  /** Puts a chunk header into {@code b} (little-endian). */
+  static void putChunkHeader(ByteBuffer b, int type, long blocks, long dataBytes) {
+    b.putShort((short) type).putShort((short) 0).putInt((int) blocks)
+        .putInt((int) (dataBytes + SparseFormat.CHUNK_HEADER_SIZE));
+  }
+
   /** Writes what is buffered and then the header; returns the total file length. */
   @Override
   public long finish() throws IOException {
     drain();
     long end = out.position();
-    ByteBuffer h = ByteBuffer.allocate(SparseFormat.FILE_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(SparseFormat.MAGIC).putShort((short) SparseFormat.MAJOR_VERSION).putShort((short) 0)
-        .putShort((short) SparseFormat.FILE_HEADER_SIZE).putShort((short) SparseFormat.CHUNK_HEADER_SIZE)
-        .putInt(blockSize).putInt((int) blocks).putInt(chunks).putInt(0);
-    h.flip();
+    ByteBuffer h = ByteBuffer.wrap(fileHeader(blockSize, blocks, chunks));
     out.position(base);
     while (h.hasRemaining()) {
       out.write(h);

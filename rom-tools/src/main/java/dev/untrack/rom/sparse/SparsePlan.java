@@ -74,9 +74,6 @@ public final class SparsePlan {
     for (int i = 0; i < n; i++) {
       b.clear();
       chunkHeader(i, b);
-      if (type[i] == FILL || type[i] == CRC) {
-        b.putInt(value[i]);
-      }
       c.reset();
       c.update(b.array(), 0, b.position());
       v = Crc32Math.combine(v, c.getValue(), b.position());
@@ -99,9 +96,6 @@ public final class SparsePlan {
     for (int i = 0; i < n; i++) {
       h.clear();
       chunkHeader(i, h);
-      if (type[i] == FILL || type[i] == CRC) {
-        h.putInt(value[i]);
-      }
       out.write(h.array(), 0, h.position());
       written += h.position();
       if (type[i] == RAW) {
@@ -191,13 +185,10 @@ public final class SparsePlan {
   }
 
   private byte[] fileHeader() {
-    ByteBuffer h = ByteBuffer.allocate(SparseFormat.FILE_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(SparseFormat.MAGIC).putShort((short) SparseFormat.MAJOR_VERSION).putShort((short) 0)
-        .putShort((short) SparseFormat.FILE_HEADER_SIZE).putShort((short) SparseFormat.CHUNK_HEADER_SIZE)
-        .putInt(blockSize).putInt((int) totalBlocks).putInt(n).putInt(0);
-    return h.array();
+    return ChunkOutput.fileHeader(blockSize, totalBlocks, n);
   }
 
+  /** Puts chunk {@code i}'s header into {@code b}, and the 4-byte value a FILL or CRC chunk carries. */
   private void chunkHeader(int i, ByteBuffer b) {
     int t = switch (type[i]) {
       case RAW -> SparseFormat.CHUNK_RAW;
@@ -205,8 +196,10 @@ public final class SparsePlan {
       case CRC -> SparseFormat.CHUNK_CRC32;
       default -> SparseFormat.CHUNK_DONT_CARE;
     };
-    b.putShort((short) t).putShort((short) 0).putInt((int) count[i])
-        .putInt((int) (dataBytes(i) + SparseFormat.CHUNK_HEADER_SIZE));
+    ChunkOutput.putChunkHeader(b, t, count[i], dataBytes(i));
+    if (type[i] == FILL || type[i] == CRC) {
+      b.putInt(value[i]);
+    }
   }
 
   /** Collects what {@link SparseWriter} decides. */

@@ -288,6 +288,15 @@ public final class FastbootPackage implements Closeable {
     return format;
   }
 
+  /**
+   * The member path an entry name of the archive stands for: "./" prefixes and a trailing "/" removed, then made
+   * relative to {@link #root()}; a name outside the root is only normalized.
+   */
+  public String pathOf(String archiveName) {
+    String name = SafeNames.normalize(archiveName);
+    return root.isEmpty() || !name.startsWith(root + "/") ? name : name.substring(root.length() + 1);
+  }
+
   /** The top-level directory everything is in ("" if none). */
   public String root() {
     return root;
