@@ -101,11 +101,6 @@ class DemoTest {
     int images = 0;
     for (JsonElement p : rom.getAsJsonArray("patched")) {
       Path file = out.resolve(p.getAsString());
-      if (p.getAsString().endsWith(".img")) {
-        images++;
-        fsck(file);
-        continue;
-      }
       // The patched fastboot package: its system and product, read back through the firmware reader.
       try (dev.untrack.rom.firmware.Firmware fw = dev.untrack.rom.firmware.FirmwareReader.open(file,
           dev.untrack.rom.firmware.FirmwareReader.Options.in(Files.createTempDirectory(dir, "spool")))) {

@@ -85,9 +85,6 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
     if (rom != null) {
       out.add("  " + rom.firmware() + "  (the synthetic firmware, original apps)");
       for (String p : rom.patched()) {
-        if (p.endsWith(".img")) {
-          out.add("  firmware/images/" + p.substring(p.lastIndexOf('/') + 1) + "  (original partition image)");
-        }
         out.add("  " + p + "  (patched)");
       }
     }
@@ -95,9 +92,8 @@ public record DemoReport(String outputDir, String policy, List<AppStory> apps, l
     out.add("check it yourself: untrack scan " + outputDir + "/patched --baseline " + outputDir + "/original");
     if (rom != null) {
       for (String p : rom.patched()) {
-        String name = p.substring(p.lastIndexOf('/') + 1);
-        String original = name.endsWith(".img") ? "firmware/images/" + name : rom.firmware();
-        out.add("                   untrack scan " + outputDir + "/" + p + " --baseline " + outputDir + "/" + original);
+        out.add("                   untrack scan " + outputDir + "/" + p + " --baseline " + outputDir + "/"
+            + rom.firmware());
       }
     }
     return out;

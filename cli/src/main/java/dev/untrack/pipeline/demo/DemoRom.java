@@ -10,9 +10,6 @@ import dev.untrack.pipeline.rom.RomPatch;
 import dev.untrack.pipeline.rom.RomPatchReport;
 import dev.untrack.pipeline.rom.RomPatchRequest;
 import dev.untrack.pipeline.rom.RomPatchText;
-import dev.untrack.rom.RomFormatException;
-import dev.untrack.rom.firmware.Partition;
-import java.io.InputStream;
 import dev.untrack.checker.ScanOptions;
 import dev.untrack.checker.report.ScanReport;
 import dev.untrack.pipeline.InspectReport;
@@ -88,56 +85,22 @@ final class DemoRom {
         Files.writeString(scans.resolve("firmware-inspect.json"), json.apply(inspect) + "\n", StandardCharsets.UTF_8);
         Demo.writeScan(scan, scans.resolve("firmware-scan.json"));
       }
-      return patch(work, o, built, relative, summary, tmp);
+      return patch(work, o, built, relative, summary);
     } finally {
       TempTree.delete(tmp);
     }
   }
 
-  /**
-   * {@code untrack patch ROM} on the package; where this build cannot write a fastboot package yet, on its
-   * partition images one by one (what that error advises), so the ROM-level edit still runs for real.
-   */
+  /** {@code untrack patch ROM} on the package, with its own checker verdict on the written output. */
   private static DemoReport.RomStory patch(Path work, Demo.Options o, DemoFirmware.Built built, String relative,
-      List<String> summary, Path tmp) throws IOException, PatchException {
+      List<String> summary) throws IOException, PatchException {
     PatchSet patches = BuiltinPatches.load();
     Path patchedDir = Files.createDirectories(work.resolve("firmware/patched"));
     Path out = patchedDir.resolve(built.file().getFileName());
-    try {
-      RomPatchReport r = RomPatch.run(request(built.file(), out, patches, o), Progress.NONE);
-      summary.add("untrack patch ROM:");
-      lines(r, relative, summary);
-      return new DemoReport.RomStory(relative, summary, List.of("firmware/patched/" + out.getFileName()), verdict(r));
-    } catch (RomFormatException e) {
-      if (!e.isUnsupported()) {
-        throw e;
-      }
-      Files.deleteIfExists(out);
-      summary.add("untrack patch ROM on the package: " + e.detail());
-    }
-    // Partition images, as `untrack unpack --images` writes them, then `untrack patch IMAGE` on each.
-    Path images = Files.createDirectories(work.resolve("firmware/images"));
-    List<String> written = new ArrayList<>();
-    List<String> verdicts = new ArrayList<>();
-    try (Firmware fw = FirmwareReader.open(built.file(), FirmwareReader.Options.in(tmp))) {
-      for (String name : List.of("system_a", "product_a")) {
-        Partition p = fw.partition(name).orElseThrow(() -> new IllegalStateException("demo firmware without " + name));
-        Path image = images.resolve(name + ".img");
-        try (InputStream in = p.content().openStream()) {
-          Files.copy(in, image);
-        }
-        Path patched = patchedDir.resolve(name + ".img");
-        RomPatchReport r = RomPatch.run(request(image, patched, patches, o), Progress.NONE);
-        summary.add("untrack patch firmware/images/" + name + ".img:");
-        lines(r, "firmware/images/" + name + ".img", summary);
-        written.add("firmware/patched/" + name + ".img");
-        verdicts.add(name + ": " + verdict(r));
-      }
-    }
-    return new DemoReport.RomStory(relative, summary, written,
-        "the package itself is not rewritten yet; its system and product images were patched one by one ("
-            + String.join("; ", verdicts) + "); they are logical partitions: flash them from fastbootd "
-            + "(fastboot reboot fastboot) with verity disabled in vbmeta");
+    RomPatchReport r = RomPatch.run(request(built.file(), out, patches, o), Progress.NONE);
+    summary.add("untrack patch ROM:");
+    lines(r, relative, summary);
+    return new DemoReport.RomStory(relative, summary, List.of("firmware/patched/" + out.getFileName()), verdict(r));
   }
 
   private static RomPatchRequest request(Path in, Path out, PatchSet patches, Demo.Options o) {
