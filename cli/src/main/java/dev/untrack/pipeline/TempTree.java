@@ -2,6 +2,7 @@ package dev.untrack.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -10,9 +11,9 @@ import java.util.stream.Stream;
 public final class TempTree {
   private TempTree() {}
 
-  /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+  /** Deletes {@code dir} and everything under it; nothing when it does not exist (a dangling link is removed). */
   public static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {

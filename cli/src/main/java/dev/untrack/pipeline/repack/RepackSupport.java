@@ -5,6 +5,7 @@ import dev.untrack.cli.UserException;
 import dev.untrack.rom.firmware.Firmware;
 import dev.untrack.rom.firmware.Partition;
 import dev.untrack.rom.io.AtomicOutput;
+import dev.untrack.pipeline.TempTree;
 import dev.untrack.rom.io.ByteSource;
 import dev.untrack.rom.lp.LpDoesNotFitException;
 import java.io.IOException;
@@ -18,10 +19,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /** Pieces every repacker needs: argument checks, the unchanged copy, temp files, CRCs. */
@@ -93,7 +92,7 @@ final class RepackSupport {
       ok = true;
     } finally {
       if (!ok) {
-        deleteTree(temp);
+        TempTree.delete(temp);
       }
     }
   }
@@ -114,17 +113,6 @@ final class RepackSupport {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   static void copy(ByteSource src, OutputStream out) throws IOException {
